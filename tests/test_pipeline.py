@@ -34,6 +34,7 @@ def test_metrics_contract(run):
         t = m['test'][model]
         assert 0 <= t['recall@25'] <= 1 and t['recall@25_ci'][0] <= t['recall@25'] <= t['recall@25_ci'][1]
     assert m['data']['events'] > 0 and 0 < m['candidates']['recall_ceiling'] <= 1
+    assert 0 <= m['test']['history']['buyer_precision@1000'] <= 1 and 0 <= m['test']['history']['buyer_auc'] <= 1
     assert all(m['timings_s'][s] > 0 for s in STAGES) and all(m['peak_rss_mb'][s] > 10 for s in STAGES)
 
 def test_rerun_resumes_and_a_changed_parameter_invalidates_only_its_dependents(run):
