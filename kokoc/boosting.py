@@ -376,8 +376,10 @@ def classifier_training_table(ctx, tables:dict) -> tuple:
     return t, v, fill
 
 def _fingerprint(tables:dict) -> dict:
+    "What the fit depends on: rows, positives and columns of the fitting windows; only the cutoffs of the test window (its guard)."
     return {w: {'rows': int(len(t)), 'positives': int(t['label'].sum()) if 'label' in t.columns else None,
                 'columns': [c for c in t.columns if c != 'label'], 'cutoffs': sorted(str(c) for c in _cutoffs(t))}
+                if w != 'test' else {'cutoffs': sorted(str(c) for c in _cutoffs(t))}
             for w, t in tables.items() if w in ('train', 'valid', 'test')}
 
 def library_key(ctx, lib:str, tables:dict) -> str:
@@ -387,17 +389,18 @@ def library_key(ctx, lib:str, tables:dict) -> str:
 
 def fit_library(ctx, lib:str, tables:dict) -> dict:
     "Fit (or load from the run folder) the ranker and the classifier of `lib`; the record of the choice."
-    from kokoc.data import valid_recall
+    from kokoc.data import valid_recall, buyers_only
     cls, rel = MODEL_CLASSES[lib], f'models/{lib}_choice.json'
     def build():
         t0, rec = time.time(), {}
         clf_train, variant, fill = classifier_training_table(ctx, tables)   # 02_smote's work, cached there
         table_s = round(time.time() - t0, 2)
+        va = buyers_only(ctx, tables['valid'])     # valid Recall@25 sees only buyers' lists: score their rows alone
         for kind, train in (('ranker', tables['train']), ('classifier', clf_train)):
             m = cls(ctx.cfg.models[lib], kind, ctx.cfg.training, fill if kind == 'classifier' else None)
             m.fit({**tables, 'train': train})
             m.save(ctx.run/'models'/model_file(lib, kind))
-            rec[kind] = {'valid_recall@25': float(valid_recall(ctx, tables['valid'], m.score(tables['valid']))),
+            rec[kind] = {'valid_recall@25': float(valid_recall(ctx, va, m.score(va))),
                          'fit_s': m.fit_s, 'rounds': m.best_iteration, 'train_rows': m.train_rows,
                          'device': m.device, 'fitted_on': m.fitted_on, 'file': f'models/{model_file(lib, kind)}'}
             if kind == 'ranker': rec[kind]['train_queries'] = m.train_queries

@@ -4,14 +4,17 @@
 
 # %% ../nbs/candidates.ipynb #6e0a87f3
 from __future__ import annotations
+import functools
+from collections import OrderedDict
 import numpy as np, pandas as pd
 from .config import ACTIONS, ACTION_CODE
 
 # %% auto #0
 __all__ = ['SOURCES', 'SOURCE_SHARES', 'EVENT_COLUMNS', 'CART_BONUS', 'UP_ACTIONS', 'WINDOWS', 'WINDOW_ACTIONS',
-           'USER_ALL_ACTIONS', 'PRODUCT_ALL_ACTIONS', 'action_weights', 'events_before', 'labels_for',
-           'user_product_table', 'covisitation', 'product_popularity', 'popular_list', 'popular_scores',
-           'candidates_for', 'features_for', 'window_table', 'merge_candidates', 'attach_labels', 'history_scores']
+           'USER_ALL_ACTIONS', 'PRODUCT_ALL_ACTIONS', 'action_weights', 'per_cutoff', 'clear_window_memo',
+           'events_before', 'labels_for', 'user_product_table', 'covisitation', 'product_popularity', 'popular_list',
+           'popular_scores', 'candidates_for', 'features_for', 'window_table', 'merge_candidates', 'attach_labels',
+           'history_scores']
 
 # %% ../nbs/candidates.ipynb #5b43beae
 SOURCES = ['history', 'covisit', 'category', 'popular']  # codes of the `source` column
@@ -29,6 +32,26 @@ def action_weights(cfg, # the configuration (`preprocessing.action_weights` by a
         w[ACTION_CODE[name]] = v
     return w
 
+_WINDOW_MEMO = OrderedDict()
+
+def per_cutoff(fn):
+    "Remember the last few results of `fn(events, cutoff, ...)`: a window's user chunks share one computation. Results are shared, so callers never modify them."
+    @functools.wraps(fn)
+    def f(events, cutoff, *args, **kw):
+        ak = lambda x: ('id', id(x)) if isinstance(x, (np.ndarray, tuple, pd.DataFrame)) else repr(x)   # arrays by identity
+        key = (fn.__name__, id(events), len(events), str(pd.Timestamp(cutoff)), tuple(map(ak, args)), tuple((k, ak(v)) for k, v in sorted(kw.items())))
+        if key in _WINDOW_MEMO: _WINDOW_MEMO.move_to_end(key); return _WINDOW_MEMO[key][-1]
+        r = fn(events, cutoff, *args, **kw)
+        _WINDOW_MEMO[key] = (events, args, kw, r)    # holding the inputs keeps their ids from being reused
+        while len(_WINDOW_MEMO) > 32: _WINDOW_MEMO.popitem(last=False)
+        return r
+    return f
+
+def clear_window_memo():
+    "Forget every remembered per-cutoff result (a new window starts)."
+    _WINDOW_MEMO.clear()
+
+@per_cutoff
 def events_before(events:pd.DataFrame, # clean events (contract format)
                   cutoff,              # the cutoff time; rows after it are never used
                   days:float|None=None, # keep only the last `days` days before the cutoff
@@ -83,6 +106,7 @@ def labels_for(events:pd.DataFrame, # clean events
 # %% ../nbs/candidates.ipynb #f54928eb
 UP_ACTIONS = ['view', 'like', 'addB', 'delB', 'order', 'visit']  # per (user, product) action counts
 
+@per_cutoff
 def user_product_table(events:pd.DataFrame, # clean events
                        cutoff,              # only events at or before it are used
                        cfg,                 # the configuration (`preprocessing`)
@@ -156,6 +180,7 @@ def covisitation(events:pd.DataFrame, # clean events
     return out.sort_values(['product_id', 'score', 'neighbor'], ascending=[True, False, True]).reset_index(drop=True)
 
 # %% ../nbs/candidates.ipynb #70a749b2
+@per_cutoff
 def product_popularity(events:pd.DataFrame, # clean events
                        cutoff,              # only events at or before it are used
                        days:float=7,        # look-back in days

@@ -127,6 +127,13 @@ def load_config(path:str|Path|None=None, # the top file (default: `<root>/config
         for k in d:
             if k in cfg: raise ConfigError(f"{f}: section '{k}' is already defined by another include")
         cfg.update(d)
+    # the scale's profile (configs/scales/<scale>.yml) adapts sizes and budgets to the data size
+    probe = cfg
+    for p in params: probe = merge_checked(probe, parse_param(p), f"--param {p}")
+    scale = probe.get('data_paths', {}).get('scale')
+    prof = path.parent/'scales'/f'{scale}.yml'
+    profile = None
+    if scale and prof.exists(): cfg = merge_checked(cfg, read_yaml(prof), str(prof)); profile = prof.name
     used = []
     inuse_dir = path.parent/'inuse'
     if inuse and inuse_dir.exists():
@@ -134,7 +141,7 @@ def load_config(path:str|Path|None=None, # the top file (default: `<root>/config
             cfg = merge_checked(cfg, read_yaml(f), str(f)); used.append(f.name)
     for p in params: cfg = merge_checked(cfg, parse_param(p), f"--param {p}")
     cfg = as_config(cfg)
-    cfg['meta'] = Config(config_path=str(path), inuse=used, params=list(params))
+    cfg['meta'] = Config(config_path=str(path), scale_profile=profile, inuse=used, params=list(params))
     return cfg
 
 # %% ../nbs/config.ipynb #3a2807e0

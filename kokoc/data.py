@@ -15,9 +15,10 @@ from .pipeline import atomic_write
 # %% auto #0
 __all__ = ['REQUIRED', 'UUID', 'PRODUCT_ACTIONS', 'ID_COLS', 'DataError', 'read_raw', 'write_raw_fixture', 'Counter',
            'clean_catalog', 'clean_actions', 'Shop', 'clean_shop', 'synthetic_folder', 'ensure_synthetic',
-           'data_folder', 'load_shop', 'shop_cutoffs', 'feature_columns', 'window_users', 'build_window',
-           'stage_tables', 'window_truth', 'recommendations', 'evaluate_scores', 'valid_recall', 'oracle_table',
-           'baseline_scores']
+           'data_folder', 'load_shop', 'shop_cutoffs', 'feature_columns', 'window_users', 'window_parts',
+           'build_window', 'table_key', 'stage_tables', 'build_tables_frame', 'read_table', 'window_truth',
+           'recommendations', 'evaluate_scores', 'valid_recall', 'buyers_only', 'table_batches', 'model_scores',
+           'oracle_table', 'baseline_scores']
 
 # %% ../nbs/00_data.ipynb #05736aa8
 class DataError(ValueError):
@@ -304,14 +305,15 @@ def window_users(shop:Shop, cutoff, cfg, sample:bool, seed:int=0) -> np.ndarray|
     rng = np.random.default_rng(seed)
     return np.union1d(np.intersect1d(buyers, active), rng.choice(rest, int(round(share * len(rest))), replace=False))
 
-def build_window(shop:Shop, # the clean shop
+def window_parts(shop:Shop, # the clean shop
                  cutoff,    # the window's cutoff
                  cfg,       # the configuration
                  with_labels:bool=True, # add `label` (windows inside the log)
                  users=None,  # users to serve (None: every user active in the history window)
-                ) -> pd.DataFrame:
-    "The candidate table of one cutoff: candidates (+ embedding neighbours), features, label; built in user chunks."
-    from kokoc.candidates import candidates_for, features_for, covisitation, attach_labels, events_before, merge_candidates
+                ):
+    "Yield the candidate table of one cutoff a chunk of `preprocessing.user_chunk` users at a time: candidates (+ embedding neighbours), features, cutoff, label."
+    from kokoc.candidates import candidates_for, features_for, covisitation, attach_labels, events_before, merge_candidates, clear_window_memo
+    clear_window_memo()      # the chunks of this window share per-cutoff results; the previous window's are dropped
     emb = cfg.preprocessing.get('embeddings', False)
     if emb:
         from kokoc.embeddings import shop_embeddings, similar_candidates, embedding_features
@@ -319,49 +321,76 @@ def build_window(shop:Shop, # the clean shop
     if users is None: users = np.unique(events_before(shop.events, cutoff, cfg.preprocessing.history_days)['user'].to_numpy())
     cov = covisitation(shop.events, cutoff, cfg)
     chunk = cfg.preprocessing.user_chunk
-    parts = []
     for i in range(0, len(users), chunk):
         u = users[i:i + chunk]
         c = candidates_for(shop.events, shop.catalog, cutoff, cfg, u, cov)
-        if emb:
-            c = merge_candidates(c, similar_candidates(shop, ev, cutoff, cfg, E_info, users=u))
-        t = features_for(shop.events, shop.catalog, c, cutoff, cfg)
+        if emb: c = merge_candidates(c, similar_candidates(shop, ev, cutoff, cfg, E_info, users=u))
+        t = features_for(shop.events, shop.catalog, c, cutoff, cfg); del c
         if emb: t = pd.concat([t, embedding_features(shop, t, ev, cutoff, cfg, E_info)], axis=1)
-        parts.append(t)
-    t = pd.concat(parts, ignore_index=True); del parts
-    if with_labels: t = attach_labels(t, shop.events, cutoff, cfg.split.horizon_days)
-    t.insert(2, 'cutoff', pd.Timestamp(cutoff))
-    return t
+        if with_labels: t = attach_labels(t, shop.events, cutoff, cfg.split.horizon_days)
+        t.insert(2, 'cutoff', pd.Timestamp(cutoff))
+        yield t
+
+def build_window(shop:Shop, cutoff, cfg, with_labels:bool=True, users=None) -> pd.DataFrame:
+    "The candidate table of one cutoff in one frame (see `window_parts`)."
+    return pd.concat(list(window_parts(shop, cutoff, cfg, with_labels, users)), ignore_index=True)
 
 def _pq_save(df, p): df.to_parquet(p, index=False)
 
+def _pq_stream(parts, p):
+    "Write an iterable of frames with equal columns as the row groups of one parquet file."
+    import pyarrow as pa, pyarrow.parquet as pq
+    w = None
+    try:
+        for df in parts:
+            t = pa.Table.from_pandas(df, preserve_index=False)
+            if w is None: w = pq.ParquetWriter(p, t.schema)
+            w.write_table(t.cast(w.schema))
+    finally:
+        if w is not None: w.close()
+    if w is None: raise ValueError("the window has no users: nothing to write")
+
+def _table_parts(ctx, shop, cuts, w, stats):
+    "The chunks of window `w` (all its cutoffs), counting rows, users and positives into `stats`."
+    t0 = time.time(); fit = w in ('train', 'valid')     # fitting windows may sample the users who bought nothing
+    for c in (cuts[w] if w == 'train' else [cuts[w]]):
+        for t in window_parts(shop, c, ctx.cfg, with_labels=(w != 'final'), users=window_users(shop, c, ctx.cfg, fit, ctx.cfg.training.seed)):
+            stats['rows'] += len(t); stats['users'] += t['user'].nunique(); stats['positives'] += int(t['label'].sum()) if 'label' in t else 0
+            yield t
+    ctx.log.info(f"{w} table: {stats['rows']:,} rows, {stats['users']:,} users, {stats['positives']:,} positives, {time.time()-t0:.1f} s")
+
+def table_key(ctx) -> str:
+    "Cache key of the window tables: the data, preprocessing and split settings."
+    return ctx.key('data_paths', 'preprocessing', 'split')
+
 def stage_tables(ctx, windows=('train', 'valid', 'test', 'final'), # which windows
-                 keep:bool=True, # keep them in memory for the next call (False: build and store only)
+                 keep:bool=True, # keep them in memory for the next call (False: build and store only, streaming chunks to disk)
                 ) -> dict:
     "The run's window tables (cached), built from `load_shop(ctx)`."
     shop = load_shop(ctx); cuts = shop_cutoffs(shop, ctx.cfg)
-    key = ctx.key('data_paths', 'preprocessing', 'split')
+    key = table_key(ctx)
     out = {}
     for w in windows:
         mk = (str(ctx.run.path), w, key)
-        if mk not in _MEMO:
-            def build(w=w):
-                t = time.time(); cs = cuts[w] if w == 'train' else [cuts[w]]
-                fit = w in ('train', 'valid')     # fitting windows may sample the users who bought nothing
-                tab = pd.concat([build_window(shop, c, ctx.cfg, with_labels=(w != 'final'),
-                                              users=window_users(shop, c, ctx.cfg, fit, ctx.cfg.training.seed)) for c in cs],
-                                ignore_index=True)
-                ctx.log.info(f"{w} table: {len(tab):,} rows, {tab['user'].nunique():,} users, "
-                             f"{int(tab['label'].sum()) if 'label' in tab else 0:,} positives, {time.time()-t:.1f} s")
-                return tab
-            if not keep:
-                p, kp = ctx.run/f'data/processed/{w}_table.parquet', ctx.run/f'data/processed/{w}_table.parquet.key'
-                if ctx.run.cache and p.exists() and kp.exists() and kp.read_text() == key: continue
-            tab = ctx.run.cached(f'data/processed/{w}_table.parquet', key, build, save=_pq_save, load=pd.read_parquet)
-            if not keep: del tab; continue
-            _MEMO[mk] = tab
-        out[w] = _MEMO[mk]
+        if mk in _MEMO: out[w] = _MEMO[mk]; continue
+        rel = f'data/processed/{w}_table.parquet'
+        if not keep:     # stream the chunks into the file: the whole table is never in memory
+            ctx.run.cached(rel, key, lambda w=w: _table_parts(ctx, shop, cuts, w, dict(rows=0, users=0, positives=0)), save=_pq_stream, load=lambda p: None)
+            continue
+        _MEMO[mk] = out[w] = ctx.run.cached(rel, key, lambda w=w: build_tables_frame(ctx, shop, cuts, w), save=_pq_save, load=pd.read_parquet)
     return out
+
+def build_tables_frame(ctx, shop, cuts, w) -> pd.DataFrame:
+    "Window `w` in one frame."
+    return pd.concat(list(_table_parts(ctx, shop, cuts, w, dict(rows=0, users=0, positives=0))), ignore_index=True)
+
+def read_table(ctx, window:str, # 'train', 'valid', 'test' or 'final'
+               columns:list|None=None, # only these columns (None: all)
+              ) -> pd.DataFrame:
+    "One window's table read from the run folder (built first if missing), optionally only some columns: later stages hold what they use."
+    p = ctx.run/f'data/processed/{window}_table.parquet'; kp = Path(str(p) + '.key')
+    if not (p.exists() and kp.exists() and kp.read_text() == table_key(ctx)): stage_tables(ctx, [window], keep=False)
+    return pd.read_parquet(p, columns=columns)
 
 # %% ../nbs/00_data.ipynb #09053642
 def window_truth(shop:Shop, cutoff, cfg) -> pd.DataFrame:
@@ -369,11 +398,11 @@ def window_truth(shop:Shop, cutoff, cfg) -> pd.DataFrame:
     from kokoc.candidates import labels_for
     return labels_for(shop.events, cutoff, cfg.split.horizon_days)
 
-def recommendations(shop:Shop, table:pd.DataFrame, scores, cfg, users=None) -> pd.DataFrame:
+def recommendations(shop:Shop, table:pd.DataFrame, scores, cfg, users=None, cutoff=None) -> pd.DataFrame:
     "Top-k per user from candidate scores, padded with the popular fallback (also for `users` without candidates)."
     from kokoc.metrics import top_k
     from kokoc.candidates import popular_list
-    k = cfg.training.k; cutoff = table['cutoff'].iloc[0]
+    k = cfg.training.k; cutoff = table['cutoff'].iloc[0] if cutoff is None else cutoff
     recs = top_k(table[['user', 'product_id']], np.asarray(scores), k)
     pop = np.asarray(popular_list(shop.events, cutoff, 2 * k))
     want = pd.Index(recs['user'].unique())
@@ -402,7 +431,9 @@ def evaluate_scores(ctx, table:pd.DataFrame, # candidate table of one window (on
     if table['cutoff'].nunique() != 1: raise ValueError("evaluate_scores takes the table of one window (one cutoff)")
     truth = window_truth(shop, cutoff, cfg)
     eligible = shop.events.loc[shop.events['ts'] <= cutoff, 'user'].unique()
-    recs = recommendations(shop, table, scores, cfg, users=truth['user'].unique())
+    # every list metric averages over buyers, so only buyers' rows are ranked (same numbers, a fraction of the work)
+    bu = truth['user'].unique(); sel = np.isin(table['user'].to_numpy(), bu)
+    recs = recommendations(shop, table[sel], np.asarray(scores)[sel], cfg, users=bu, cutoff=cutoff)
     res = evaluate_recs(recs, truth, eligible_users=eligible, k=cfg.training.k, n_boot=cfg.training.bootstrap, seed=cfg.training.seed)
     # the same scores as a buyer ranking: a user's best candidate score (meaningful for scores comparable across users)
     if buyers:
@@ -415,6 +446,44 @@ def evaluate_scores(ctx, table:pd.DataFrame, # candidate table of one window (on
 def valid_recall(ctx, table:pd.DataFrame, scores) -> float:
     "Recall@25 on the valid window: for early stopping and choices, never the test window."
     return evaluate_scores(ctx, table, scores, 'valid', window='valid')[f'recall@{ctx.cfg.training.k}']
+
+def buyers_only(ctx, table:pd.DataFrame) -> pd.DataFrame:
+    "The rows of the users who bought in the table's window: all that Recall@k looks at, so early stopping and choices can score these alone."
+    truth = window_truth(load_shop(ctx), table['cutoff'].iloc[0], ctx.cfg)
+    return table[np.isin(table['user'].to_numpy(), truth['user'].unique())]
+
+def _file_hash(path) -> str:
+    import hashlib
+    h = hashlib.sha1()
+    with open(path, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()[:16]
+
+def table_batches(ctx, window:str, batch:int=1_000_000, columns:list|None=None):
+    "A window's stored table as frames of at most `batch` rows, in row order (never the whole table in memory)."
+    read_table(ctx, window, columns=['user'])          # builds the file if it is missing
+    f = pq.ParquetFile(ctx.run/f'data/processed/{window}_table.parquet')
+    for b in f.iter_batches(batch_size=batch, columns=columns): yield b.to_pandas()
+
+def model_scores(ctx, name:str,   # the member's name: 'lightgbm', 'transformer', ...
+                 window:str,      # 'valid', 'test' or 'final'
+                 model,           # an object with `.score(table)`, or a callable returning one (loaded only when needed)
+                 model_path,      # the saved model file: its content keys the stored scores
+                 table:pd.DataFrame|None=None, # the window's table when in memory (default: streamed from the run folder)
+                 batch:int=1_000_000,
+                ) -> np.ndarray:
+    "A model's float32 scores for a window's rows, stored in data/processed/scores/<name>_<window>.npy: later stages (06) read them instead of scoring again."
+    key = ctx.key(extra={'table': table_key(ctx), 'window': window, 'model': _file_hash(model_path)})
+    def build():
+        m = model() if callable(model) and not hasattr(model, 'score') else model
+        t0 = time.time()
+        parts = ((table.iloc[i:i + batch] for i in range(0, len(table), batch)) if table is not None else table_batches(ctx, window, batch))
+        s = np.concatenate([np.asarray(m.score(t), dtype=np.float32) for t in parts])
+        ctx.log.info(f"scored the {window} window with {name}: {len(s):,} rows in {time.time()-t0:.1f} s")
+        return s
+    def save(a, p):
+        with open(p, 'wb') as f: np.save(f, a)
+    return ctx.run.cached(f'data/processed/scores/{name}_{window}.npy', key, build, save=save, load=np.load)
 
 # %% ../nbs/00_data.ipynb #b131acd2
 def oracle_table(shop:Shop, cutoff) -> pd.DataFrame|None:

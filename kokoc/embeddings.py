@@ -9,6 +9,7 @@ import numpy as np, pandas as pd
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 from .config import ACTION_CODE
+from .candidates import per_cutoff
 
 # %% auto #0
 __all__ = ['EMB_SOURCES', 'EMBEDDING_FEATURES', 'l2_normalise', 'mapped_vectors', 'title_tokens', 'token_vectors', 'embed_titles',
@@ -123,15 +124,16 @@ def nearest_products(E:np.ndarray,      # normalised vectors
     k = int(min(k, max(len(pool) - 1, 0)))
     rows = np.zeros((len(queries), k), np.int64); sims = np.zeros((len(queries), k), np.float32)
     if k == 0 or len(queries) == 0: return rows, sims
-    P = E[pool]
+    import torch     # its multi-threaded top-k is ~5x faster than np.argpartition here
+    order = np.argsort(pool, kind='stable'); spool = pool[order]
+    P = torch.from_numpy(np.ascontiguousarray(E[pool], dtype=np.float32))
     for s in range(0, len(queries), block):
         q = queries[s:s + block]
-        S = E[q] @ P.T
-        S[pool[None, :] == q[:, None]] = -np.inf
-        top = np.argpartition(-S, k - 1, axis=1)[:, :k]
-        st = np.take_along_axis(S, top, 1)
-        o = np.argsort(-st, axis=1, kind='stable')
-        rows[s:s + len(q)] = pool[np.take_along_axis(top, o, 1)]; sims[s:s + len(q)] = np.take_along_axis(st, o, 1)
+        S = torch.from_numpy(np.ascontiguousarray(E[q], dtype=np.float32)) @ P.T
+        j = np.minimum(np.searchsorted(spool, q), len(pool) - 1); own = spool[j] == q    # a query never neighbours itself
+        S[torch.from_numpy(np.flatnonzero(own)), torch.from_numpy(order[j[own]])] = -np.inf
+        st, top = torch.topk(S, k, dim=1)       # sorted: best first
+        rows[s:s + len(q)] = pool[top.numpy()]; sims[s:s + len(q)] = st.numpy()
     return rows, sims
 
 # %% ../nbs/01_embeddings.ipynb #0135393e
@@ -144,6 +146,7 @@ def _window(events, cutoff, cfg):
     age = (cutoff - ev.ts).dt.total_seconds().values / 86400
     return ev, w[ev.action.values.astype(int)] * 0.5 ** (age / pp.recency_half_life_days)
 
+@per_cutoff
 def recent_products(events:pd.DataFrame, # events (`user, ts, action, product_id`), sorted by ts
                     cutoff:pd.Timestamp, # nothing after it is used
                     cfg,                 # configuration (`preprocessing`)
@@ -156,6 +159,7 @@ def recent_products(events:pd.DataFrame, # events (`user, ts, action, product_id
     ev = ev.assign(rank=ev.groupby('user').cumcount(ascending=False).astype(np.int16))
     return ev[ev['rank'] < n].sort_values(['user', 'rank']).reset_index(drop=True)
 
+@per_cutoff
 def user_profiles(events:pd.DataFrame, # events up to the cutoff
                   cutoff:pd.Timestamp,
                   cfg,                 # configuration (`preprocessing`)
@@ -172,6 +176,18 @@ def user_profiles(events:pd.DataFrame, # events up to the cutoff
     return users.astype(np.int32), l2_normalise(np.asarray(M @ E))
 
 # %% ../nbs/01_embeddings.ipynb #81b5f3e8
+@per_cutoff
+def _neighbours(events, cutoff, cfg, E_info):
+    "`(q, nbr, sim)`: the neighbours of every recent product of the window, computed once and shared by the user chunks."
+    E, index, _ = E_info
+    k = int(cfg.preprocessing.embedding_candidates)
+    rows = index.get_indexer(recent_products(events, cutoff, cfg).product_id.values)
+    q = np.unique(rows[rows >= 0])
+    ev, _ = _window(events, cutoff, cfg)
+    pool = np.unique(index.get_indexer(ev.product_id.unique())); pool = pool[pool >= 0]
+    if k <= 0 or len(q) == 0 or len(pool) < 2: return q, None, None
+    return (q, *nearest_products(E, q, pool, k))
+
 def similar_candidates(shop,                 # the shop (unused beyond the interface; kept for symmetry)
                        events:pd.DataFrame,  # events up to the cutoff
                        cutoff:pd.Timestamp,  # the window's cutoff
@@ -185,15 +201,13 @@ def similar_candidates(shop,                 # the shop (unused beyond the inter
     k = int(cfg.preprocessing.embedding_candidates)
     out = pd.DataFrame({'user': np.array([], np.int32), 'product_id': np.array([], np.int64),
                         'src_embed': np.array([], np.float32)})
+    q, nbr, sim = _neighbours(events, cutoff, cfg, E_info)
+    if nbr is None: return out
     rec = recent_products(events, cutoff, cfg)
     rec = rec.assign(row=index.get_indexer(rec.product_id.values))
     rec = rec[rec.row >= 0]
     if users is not None: rec = rec[rec.user.isin(np.asarray(users))]
-    ev, _ = _window(events, cutoff, cfg)
-    pool = np.unique(index.get_indexer(ev.product_id.unique())); pool = pool[pool >= 0]
-    if k <= 0 or rec.empty or len(pool) < 2: return out
-    q = np.unique(rec.row.values)
-    nbr, sim = nearest_products(E, q, pool, k)
+    if rec.empty: return out
     qpos = np.searchsorted(q, rec.row.values)
     parts = []
     users = rec.user.values; starts = np.r_[0, np.flatnonzero(np.diff(users)) + 1, len(users)]

@@ -8,14 +8,14 @@ import argparse, json, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from .data import (load_shop, stage_tables, shop_cutoffs, window_truth, recommendations, evaluate_scores,
-                        feature_columns, oracle_table, baseline_scores)
+                        feature_columns, oracle_table, baseline_scores, read_table, model_scores)
 from .metrics import evaluate_recs, buyer_metrics, top_k, recall_at_k, candidate_recall, mean_recall
 from .pipeline import atomic_write
 
 # %% auto #0
-__all__ = ['GBDTS', 'SRC_COLS', 'member_models', 'member_scores', 'per_user_rank', 'buyer_rows', 'blend', 'fit_blend',
-           'fit_stack', 'stack_scores', 'user_table', 'fit_buyer_model', 'buyer_probability', 'final_lists',
-           'write_outputs', 'recommend', 'recommend_cli']
+__all__ = ['GBDTS', 'SRC_COLS', 'member_models', 'member_file', 'ensure_members', 'member_scores', 'ensemble_table',
+           'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'fit_stack', 'stack_scores', 'user_table',
+           'fit_buyer_model', 'buyer_probability', 'final_lists', 'write_outputs', 'recommend', 'recommend_cli']
 
 # %% ../nbs/06_ensemble.ipynb #e452700e
 GBDTS = ['lightgbm', 'catboost', 'xgboost']
@@ -34,13 +34,48 @@ def member_models(ctx, tables:dict) -> dict:
         out['gat'] = fit_gat(ctx, tables)
     return out
 
-def member_scores(members:dict, table:pd.DataFrame, log=None) -> pd.DataFrame:
-    "One column of scores per member, aligned to `table` rows."
+def member_file(name:str) -> str:
+    "A member's model file inside the run folder."
+    if name in GBDTS:
+        from kokoc.boosting import model_file
+        return f'models/{model_file(name)}'
+    return f'models/{name}_model.ckpt'
+
+def ensure_members(ctx) -> list:
+    "The enabled members; when a model file is missing from the run folder (the stage run alone) all are fitted here."
+    on = list(ctx.cfg.models.enabled)
+    if not all((ctx.run/member_file(m)).exists() for m in on): member_models(ctx, stage_tables(ctx))
+    return on
+
+def _loader(ctx, name):
+    "A callable that loads member `name` from the run folder (only called when its scores are not stored)."
+    p = ctx.run/member_file(name)
+    if name in GBDTS:
+        from kokoc.boosting import load_library
+        return lambda: load_library(ctx, name)
+    if name == 'transformer':
+        from kokoc.transformer import TransformerModel
+        return lambda: TransformerModel.load(p, ctx, load_shop(ctx))
+    from kokoc.gat import GATModel
+    return lambda: GATModel.load(p, ctx=ctx)
+
+def member_scores(ctx, window:str, # 'valid', 'test' or 'final'
+                  table:pd.DataFrame|None=None, # the window's rows, when in memory
+                 ) -> pd.DataFrame:
+    "One column per enabled member, aligned to the window's rows: the scores stages 03–05 stored (computed here when missing). NaN (a product a model does not know) becomes the column's minimum."
     cols = {}
-    for name, m in members.items():
-        t = time.time(); cols[name] = np.asarray(m.score(table), dtype=np.float32)
-        if log: log.info(f"scored {len(table):,} rows with {name} in {time.time()-t:.1f} s")
-    return pd.DataFrame(cols, index=table.index)
+    for name in ensure_members(ctx):
+        s = model_scores(ctx, name, window, _loader(ctx, name), ctx.run/member_file(name), table=table)
+        lo = np.nanmin(s) if np.isfinite(s).any() else 0.0
+        cols[name] = np.where(np.isfinite(s), s, lo).astype(np.float32)
+    return pd.DataFrame(cols)
+
+def ensemble_table(ctx, window:str) -> pd.DataFrame:
+    "A window's table with what the ensemble reads: ids, cutoff, label, the user features (`u_*`) and the candidate sources (`src_*`)."
+    import pyarrow.parquet as pq
+    read_table(ctx, window, columns=['user'])          # builds the table when it is missing
+    names = pq.read_schema(ctx.run/f'data/processed/{window}_table.parquet').names
+    return read_table(ctx, window, columns=[c for c in names if c in ('user', 'product_id', 'cutoff', 'label') or c.startswith(('u_', 'src_'))])
 
 # %% ../nbs/06_ensemble.ipynb #ce3b408c
 def per_user_rank(table:pd.DataFrame, # candidate rows with `user`
@@ -153,9 +188,10 @@ def final_lists(shop, table:pd.DataFrame, score:np.ndarray, buy:pd.Series, cfg) 
     recs = recommendations(shop, table, score, cfg)
     s = pd.DataFrame({'user': table['user'].to_numpy(), 'product_id': table['product_id'].to_numpy(), 'score': score})
     srcs = [c for c in SRC_COLS if c in table.columns]
-    if srcs:
-        flags = table[srcs].fillna(0).to_numpy() > 0
-        s['sources'] = [' '.join(c[4:] for c, f in zip(srcs, row) if f) for row in flags] if len(s) < 2_000_000 else ''
+    if srcs:     # each row's set of sources as a bit code, then one name per code (vectorised)
+        code = (table[srcs].fillna(0).to_numpy() > 0).astype(np.int64) @ (1 << np.arange(len(srcs)))
+        names = np.array([' '.join(c[4:] for j, c in enumerate(srcs) if b >> j & 1) for b in range(1 << len(srcs))], dtype=object)
+        s['sources'] = names[code]
     d = recs.merge(s, how='left', on=['user', 'product_id'])
     d['sources'] = d['sources'].fillna('popular fallback') if 'sources' in d else 'popular fallback'
     d.loc[d['sources'] == '', 'sources'] = 'popular fallback'

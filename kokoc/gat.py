@@ -270,8 +270,9 @@ def _fit(self:GATModel, tables:dict|None=None, # stage tables: the earliest 'tra
     seed = int(self.cfg.training.seed); torch.manual_seed(seed); rng = np.random.default_rng(seed)
     cutoff = pd.Timestamp(tables['train'].cutoff.min() if cutoff is None else cutoff)
     if valid_fn is None and tables is not None and 'valid' in tables and self.ctx is not None:
-        from kokoc.data import valid_recall
-        valid_fn = lambda: valid_recall(self.ctx, tables['valid'], self.score(tables['valid']))
+        from kokoc.data import valid_recall, buyers_only
+        va = buyers_only(self.ctx, tables['valid'])     # Recall@25 sees only buyers' lists: score their rows alone
+        valid_fn = lambda: valid_recall(self.ctx, va, self.score(va))
     gm = self.graph(cutoff - pd.Timedelta(days=P.target_days))
     torch.set_num_threads(_threads(self.cfg, len(gm.edge_user)))
     pu, pp = link_targets(self.shop, gm.cutoff, cutoff, gm.product_ids)

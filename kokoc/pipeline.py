@@ -326,7 +326,8 @@ def _run_parser():
         "with papermill into one run folder, which receives the executed notebooks, logs, models, plots, predictions "
         "and metrics.json. Running the same command again resumes after the last completed stage.")
     p.add_argument('--data', default='synthetic', help="'synthetic' (generated shop, default) or a folder holding the four real files (e.g. data/raw)")
-    p.add_argument('--scale', choices=['tiny', 'small', 'full'], default='small', help="synthetic data size (default: small); ignored for real data")
+    p.add_argument('--scale', choices=['tiny', 'small', 'full'], default=None,
+                   help="data size: the synthetic shop's size and the settings profile configs/scales/<scale>.yml (default: small for synthetic data, full for real data)")
     p.add_argument('--seed', type=int, default=0, help='seed of the generator and of every model (default: 0)')
     p.add_argument('--stages', default=None, help="stages to run: '00-06' (a range), '00,03,06' (a list); default: all but 07_tuning")
     p.add_argument('--out', default=None, help='run folder (default: runs/<data>-<scale>-seed<seed>)')
@@ -346,7 +347,8 @@ def run_cli(argv=None):
     a = _run_parser().parse_args(argv)
     try:
         data = a.data if a.data == 'synthetic' else str(Path(a.data).resolve())
-        cfg = load_config(a.config, params=stage_params(a.scale, a.seed, data, a.param))
+        scale = a.scale or ('small' if a.data == 'synthetic' else 'full')
+        cfg = load_config(a.config, params=stage_params(scale, a.seed, data, a.param))
         out = Path(a.out) if a.out else _default_out(cfg, a.data)
         run_pipeline(out, a.stages, cfg, mlflow=False if a.no_mlflow else None, timeout=a.timeout)
     except (StageFailed, ConfigError) as e:
