@@ -15,7 +15,8 @@ from .pipeline import atomic_write
 # %% auto #0
 __all__ = ['GBDTS', 'SRC_COLS', 'member_models', 'member_file', 'ensure_members', 'member_scores', 'ensemble_table',
            'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'fit_stack', 'stack_scores', 'user_table',
-           'fit_buyer_model', 'buyer_probability', 'final_lists', 'write_outputs', 'recommend', 'recommend_cli']
+           'fit_buyer_model', 'buyer_probability', 'final_lists', 'write_outputs', 'recommend', 'recommend_cli',
+           'scores_as_features']
 
 # %% ../nbs/06_ensemble.ipynb #e452700e
 GBDTS = ['lightgbm', 'catboost', 'xgboost']
@@ -242,3 +243,34 @@ def recommend_cli(argv=None):
     except FileNotFoundError as e: print(f"kokoc_recommend: {e}", file=sys.stderr); sys.exit(1)
     if r.attrs.get('unknown_user'): print(f"user {a.user} is not in this run's predictions: showing the popular fallback list")
     with pd.option_context('display.width', 160, 'display.max_colwidth', 40): print(r.to_string(index=False))
+
+# %% ../nbs/06_ensemble.ipynb #2864ce04
+def scores_as_features(ctx, extra=('transformer', 'gat'), # members whose stored scores become feature columns
+                      ) -> dict:
+    "Test Recall@25 (and the fit) of a LightGBM ranker with and without `extra` members' scores as features."
+    from kokoc.boosting import LightGBMModel
+    from kokoc.data import table_batches
+    extra = [m for m in extra if m in ensure_members(ctx)]
+    tabs = {w: read_table(ctx, w) for w in ('train', 'valid')}
+    light_test = read_table(ctx, 'test', columns=['user', 'product_id', 'cutoff'])
+    buyers = window_truth(load_shop(ctx), light_test['cutoff'].iloc[0], ctx.cfg)['user'].unique()
+    S_test = {m: model_scores(ctx, m, 'test', _loader(ctx, m), ctx.run/member_file(m)) for m in extra}
+    out = {}
+    for name in ('without', 'with'):
+        cols = [f'score_{m}' for m in extra] if name == 'with' else []
+        for w, t in tabs.items():      # added in place after the first fit: no copy of the tables
+            for m in extra:
+                if name == 'with': t[f'score_{m}'] = model_scores(ctx, m, w, _loader(ctx, m), ctx.run/member_file(m), table=t)
+        model = LightGBMModel(ctx.cfg.models.lightgbm, 'ranker', ctx.cfg.training).fit({**tabs, 'test': light_test})
+        s, rows, at = [], [], 0     # Recall@25 looks at buyers' lists only: their rows are all that is scored
+        for b in table_batches(ctx, 'test'):
+            for m in extra:
+                if f'score_{m}' in cols: b[f'score_{m}'] = S_test[m][at:at + len(b)]
+            at += len(b); b = b[np.isin(b['user'].to_numpy(), buyers)]
+            s.append(model.score(b)); rows.append(b[['user', 'product_id', 'cutoff']])
+        r = evaluate_scores(ctx, pd.concat(rows, ignore_index=True), np.concatenate(s), f'lightgbm_{name}_neural_features', window='feature-ablation', buyers=False)
+        imp = model.importance()
+        out[name] = {'recall@25': r[f'recall@{ctx.cfg.training.k}'], 'recall@25_ci': r[f'recall@{ctx.cfg.training.k}_ci'],
+                     'ndcg@25': r[f'ndcg@{ctx.cfg.training.k}'], 'rounds': model.best_iteration, 'fit_s': model.fit_s,
+                     'gain_share': {c: float(imp.get(c, 0.0)) for c in cols}}
+    return out
