@@ -244,7 +244,7 @@ def recommend_cli(argv=None):
     if r.attrs.get('unknown_user'): print(f"user {a.user} is not in this run's predictions: showing the popular fallback list")
     with pd.option_context('display.width', 160, 'display.max_colwidth', 40): print(r.to_string(index=False))
 
-# %% ../nbs/06_ensemble.ipynb #2864ce04
+# %% ../nbs/06_ensemble.ipynb #6a813154
 def scores_as_features(ctx, extra=('transformer', 'gat'), # members whose stored scores become feature columns
                       ) -> dict:
     "Test Recall@25 (and the fit) of a LightGBM ranker with and without `extra` members' scores as features."
