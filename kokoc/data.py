@@ -18,7 +18,7 @@ __all__ = ['REQUIRED', 'UUID', 'PRODUCT_ACTIONS', 'ID_COLS', 'DataError', 'read_
            'data_folder', 'load_shop', 'shop_cutoffs', 'feature_columns', 'window_users', 'window_parts',
            'build_window', 'table_key', 'stage_tables', 'build_tables_frame', 'read_table', 'window_truth',
            'recommendations', 'evaluate_scores', 'valid_recall', 'buyers_only', 'table_batches', 'model_scores',
-           'oracle_table', 'baseline_scores']
+           'oracle_table', 'global_popular_table', 'baseline_scores']
 
 # %% ../nbs/00_data.ipynb #05736aa8
 class DataError(ValueError):
@@ -492,6 +492,17 @@ def oracle_table(shop:Shop, cutoff) -> pd.DataFrame|None:
     o = shop.oracle[shop.oracle['cutoff'] == cutoff]
     if not len(o): return None
     return o.assign(cutoff=cutoff)[['user', 'product_id', 'cutoff', 'prob']].reset_index(drop=True)
+
+def global_popular_table(shop:Shop, cutoff, # the window's cutoff (popularity counts events up to it)
+                         users,              # the users to list for (e.g. the window's buyers)
+                         k:int=25,
+                        ) -> tuple:
+    "`(table, scores)`: the same `k` most popular products for every user — global popularity, which ignores the candidates (DESIGN §3)."
+    from kokoc.candidates import popular_list
+    pop, users = popular_list(shop.events, cutoff, k), np.asarray(users)
+    t = pd.DataFrame({'user': np.repeat(users, len(pop)).astype('int32'), 'product_id': np.tile(pop, len(users)),
+                      'cutoff': pd.Timestamp(cutoff)})
+    return t, np.tile(-np.arange(len(pop), dtype='float64'), len(users))
 
 def baseline_scores(shop:Shop, table:pd.DataFrame, cfg) -> dict:
     "Scores of the `popular` and `history` baselines for a window's candidates."

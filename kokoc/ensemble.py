@@ -8,7 +8,7 @@ import argparse, json, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from .data import (load_shop, stage_tables, shop_cutoffs, window_truth, recommendations, evaluate_scores,
-                        feature_columns, oracle_table, baseline_scores, read_table, model_scores)
+                        feature_columns, oracle_table, baseline_scores, global_popular_table, read_table, model_scores)
 from .metrics import evaluate_recs, buyer_metrics, top_k, recall_at_k, candidate_recall, mean_recall
 from .pipeline import atomic_write
 
