@@ -16,9 +16,9 @@ from .pipeline import atomic_write
 __all__ = ['REQUIRED', 'UUID', 'PRODUCT_ACTIONS', 'ID_COLS', 'DataError', 'read_raw', 'write_raw_fixture', 'Counter',
            'clean_catalog', 'clean_actions', 'Shop', 'clean_shop', 'synthetic_folder', 'ensure_synthetic',
            'data_folder', 'load_shop', 'shop_cutoffs', 'feature_columns', 'window_users', 'window_parts',
-           'build_window', 'table_key', 'stage_tables', 'build_tables_frame', 'read_table', 'window_truth',
-           'recommendations', 'evaluate_scores', 'valid_recall', 'buyers_only', 'table_batches', 'model_scores',
-           'oracle_table', 'global_popular_table', 'baseline_scores']
+           'build_window', 'table_key', 'stage_tables', 'table_path', 'read_table', 'window_truth', 'recommendations',
+           'evaluate_scores', 'valid_recall', 'buyers_only', 'table_batches', 'model_scores', 'oracle_table',
+           'global_popular_table', 'baseline_scores']
 
 # %% ../nbs/00_data.ipynb #05736aa8
 class DataError(ValueError):
@@ -377,20 +377,21 @@ def stage_tables(ctx, windows=('train', 'valid', 'test', 'final'), # which windo
         if not keep:     # stream the chunks into the file: the whole table is never in memory
             ctx.run.cached(rel, key, lambda w=w: _table_parts(ctx, shop, cuts, w, dict(rows=0, users=0, positives=0)), save=_pq_stream, load=lambda p: None)
             continue
-        _MEMO[mk] = out[w] = ctx.run.cached(rel, key, lambda w=w: build_tables_frame(ctx, shop, cuts, w), save=_pq_save, load=pd.read_parquet)
+        build = lambda w=w: pd.concat(list(_table_parts(ctx, shop, cuts, w, dict(rows=0, users=0, positives=0))), ignore_index=True)
+        _MEMO[mk] = out[w] = ctx.run.cached(rel, key, build, save=_pq_save, load=pd.read_parquet)
     return out
 
-def build_tables_frame(ctx, shop, cuts, w) -> pd.DataFrame:
-    "Window `w` in one frame."
-    return pd.concat(list(_table_parts(ctx, shop, cuts, w, dict(rows=0, users=0, positives=0))), ignore_index=True)
+def table_path(ctx, window:str) -> Path:
+    "The stored table of `window` ('train', 'valid', 'test' or 'final'), built first when it is missing or stale."
+    p = ctx.run/f'data/processed/{window}_table.parquet'; kp = Path(str(p) + '.key')
+    if not (p.exists() and kp.exists() and kp.read_text() == table_key(ctx)): stage_tables(ctx, [window], keep=False)
+    return p
 
 def read_table(ctx, window:str, # 'train', 'valid', 'test' or 'final'
                columns:list|None=None, # only these columns (None: all)
               ) -> pd.DataFrame:
     "One window's table read from the run folder (built first if missing), optionally only some columns: later stages hold what they use."
-    p = ctx.run/f'data/processed/{window}_table.parquet'; kp = Path(str(p) + '.key')
-    if not (p.exists() and kp.exists() and kp.read_text() == table_key(ctx)): stage_tables(ctx, [window], keep=False)
-    return pd.read_parquet(p, columns=columns)
+    return pd.read_parquet(table_path(ctx, window), columns=columns)
 
 # %% ../nbs/00_data.ipynb #09053642
 def window_truth(shop:Shop, cutoff, cfg) -> pd.DataFrame:
@@ -418,6 +419,10 @@ def recommendations(shop:Shop, table:pd.DataFrame, scores, cfg, users=None, cuto
         recs = allr[allr['rank'] <= k].reset_index(drop=True)
     return recs
 
+def _of_users(table:pd.DataFrame, users) -> np.ndarray:
+    "Row mask of `table` rows whose user is in `users`."
+    return np.isin(table['user'].to_numpy(), np.asarray(users))
+
 def evaluate_scores(ctx, table:pd.DataFrame, # candidate table of one window (one cutoff)
                     scores,                    # higher = better, aligned to `table` rows
                     name:str,                  # model name in metrics.json
@@ -432,7 +437,7 @@ def evaluate_scores(ctx, table:pd.DataFrame, # candidate table of one window (on
     truth = window_truth(shop, cutoff, cfg)
     eligible = shop.events.loc[shop.events['ts'] <= cutoff, 'user'].unique()
     # every list metric averages over buyers, so only buyers' rows are ranked (same numbers, a fraction of the work)
-    bu = truth['user'].unique(); sel = np.isin(table['user'].to_numpy(), bu)
+    bu = truth['user'].unique(); sel = _of_users(table, bu)
     recs = recommendations(shop, table[sel], np.asarray(scores)[sel], cfg, users=bu, cutoff=cutoff)
     res = evaluate_recs(recs, truth, eligible_users=eligible, k=cfg.training.k, n_boot=cfg.training.bootstrap, seed=cfg.training.seed)
     # the same scores as a buyer ranking: a user's best candidate score (meaningful for scores comparable across users)
@@ -449,8 +454,7 @@ def valid_recall(ctx, table:pd.DataFrame, scores) -> float:
 
 def buyers_only(ctx, table:pd.DataFrame) -> pd.DataFrame:
     "The rows of the users who bought in the table's window: all that Recall@k looks at, so early stopping and choices can score these alone."
-    truth = window_truth(load_shop(ctx), table['cutoff'].iloc[0], ctx.cfg)
-    return table[np.isin(table['user'].to_numpy(), truth['user'].unique())]
+    return table[_of_users(table, window_truth(load_shop(ctx), table['cutoff'].iloc[0], ctx.cfg)['user'].unique())]
 
 def _file_hash(path) -> str:
     import hashlib
@@ -461,9 +465,7 @@ def _file_hash(path) -> str:
 
 def table_batches(ctx, window:str, batch:int=1_000_000, columns:list|None=None):
     "A window's stored table as frames of at most `batch` rows, in row order (never the whole table in memory)."
-    read_table(ctx, window, columns=['user'])          # builds the file if it is missing
-    f = pq.ParquetFile(ctx.run/f'data/processed/{window}_table.parquet')
-    for b in f.iter_batches(batch_size=batch, columns=columns): yield b.to_pandas()
+    for b in pq.ParquetFile(table_path(ctx, window)).iter_batches(batch_size=batch, columns=columns): yield b.to_pandas()
 
 def model_scores(ctx, name:str,   # the member's name: 'lightgbm', 'transformer', ...
                  window:str,      # 'valid', 'test' or 'final'

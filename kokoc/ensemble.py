@@ -8,7 +8,7 @@ import argparse, json, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from .data import (load_shop, stage_tables, shop_cutoffs, window_truth, recommendations, evaluate_scores,
-                        feature_columns, oracle_table, baseline_scores, global_popular_table, read_table, model_scores)
+                        feature_columns, oracle_table, baseline_scores, global_popular_table, read_table, table_path, model_scores)
 from .metrics import evaluate_recs, buyer_metrics, top_k, recall_at_k, candidate_recall, mean_recall
 from .pipeline import atomic_write
 
@@ -74,9 +74,8 @@ def member_scores(ctx, window:str, # 'valid', 'test' or 'final'
 def ensemble_table(ctx, window:str) -> pd.DataFrame:
     "A window's table with what the ensemble reads: ids, cutoff, label, the user features (`u_*`) and the candidate sources (`src_*`)."
     import pyarrow.parquet as pq
-    read_table(ctx, window, columns=['user'])          # builds the table when it is missing
-    names = pq.read_schema(ctx.run/f'data/processed/{window}_table.parquet').names
-    return read_table(ctx, window, columns=[c for c in names if c in ('user', 'product_id', 'cutoff', 'label') or c.startswith(('u_', 'src_'))])
+    p = table_path(ctx, window)
+    return pd.read_parquet(p, columns=[c for c in pq.read_schema(p).names if c in ('user', 'product_id', 'cutoff', 'label') or c.startswith(('u_', 'src_'))])
 
 # %% ../nbs/06_ensemble.ipynb #ce3b408c
 def per_user_rank(table:pd.DataFrame, # candidate rows with `user`
@@ -257,20 +256,20 @@ def scores_as_features(ctx, extra=('transformer', 'gat'), # members whose stored
     S_test = {m: model_scores(ctx, m, 'test', _loader(ctx, m), ctx.run/member_file(m)) for m in extra}
     out = {}
     for name in ('without', 'with'):
-        cols = [f'score_{m}' for m in extra] if name == 'with' else []
-        for w, t in tabs.items():      # added in place after the first fit: no copy of the tables
-            for m in extra:
-                if name == 'with': t[f'score_{m}'] = model_scores(ctx, m, w, _loader(ctx, m), ctx.run/member_file(m), table=t)
+        with_ = name == 'with'
+        if with_:     # the columns join the tables in place after the first fit: no copy of the tables
+            for w, t in tabs.items():
+                for m in extra: t[f'score_{m}'] = model_scores(ctx, m, w, _loader(ctx, m), ctx.run/member_file(m), table=t)
         model = LightGBMModel(ctx.cfg.models.lightgbm, 'ranker', ctx.cfg.training).fit({**tabs, 'test': light_test})
         s, rows, at = [], [], 0     # Recall@25 looks at buyers' lists only: their rows are all that is scored
         for b in table_batches(ctx, 'test'):
-            for m in extra:
-                if f'score_{m}' in cols: b[f'score_{m}'] = S_test[m][at:at + len(b)]
+            if with_:
+                for m in extra: b[f'score_{m}'] = S_test[m][at:at + len(b)]
             at += len(b); b = b[np.isin(b['user'].to_numpy(), buyers)]
             s.append(model.score(b)); rows.append(b[['user', 'product_id', 'cutoff']])
         r = evaluate_scores(ctx, pd.concat(rows, ignore_index=True), np.concatenate(s), f'lightgbm_{name}_neural_features', window='feature-ablation', buyers=False)
         imp = model.importance()
         out[name] = {'recall@25': r[f'recall@{ctx.cfg.training.k}'], 'recall@25_ci': r[f'recall@{ctx.cfg.training.k}_ci'],
                      'ndcg@25': r[f'ndcg@{ctx.cfg.training.k}'], 'rounds': model.best_iteration, 'fit_s': model.fit_s,
-                     'gain_share': {c: float(imp.get(c, 0.0)) for c in cols}}
+                     'gain_share': {f'score_{m}': float(imp.get(f'score_{m}', 0.0)) for m in extra} if with_ else {}}
     return out
