@@ -4,13 +4,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SCALE  ?= small
+# PyTorch's CPU wheels: with this extra index pip prefers `2.13.0+cpu` over the multi-GB CUDA build on PyPI
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 
-.PHONY: install run test test-notebooks sync clean-nbs docs-check
+.PHONY: install run test test-notebooks sync lab docs-check
 
 $(STAMP): settings.ini setup.py
 	python3 -m venv $(VENV)
-	# the CPU wheel of torch first, so nothing pulls a multi-GB CUDA build
-	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q torch==2.13.0 --extra-index-url $(TORCH_INDEX)
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
@@ -27,3 +28,9 @@ test-notebooks: install ## the notebooks alone, the nbdev way
 
 sync: install           ## export notebooks to the package and clean them (run before committing)
 	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean
+
+lab: install            ## JupyterLab on the notebooks, in the project's environment
+	$(VENV)/bin/jupyter lab nbs/
+
+docs-check: install     ## nbdev's notebook processing, the step of the docs build that needs no Quarto
+	$(VENV)/bin/nbdev_proc_nbs

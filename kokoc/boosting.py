@@ -4,62 +4,29 @@
 
 # %% ../nbs/03_boosting.ipynb #a9797664
 from __future__ import annotations
-import json, logging, shutil, subprocess, time
+import json, logging, os, shutil, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import lightgbm as lgb, xgboost as xgb, catboost as cb
-from .pipeline import atomic_write, write_json
-from .data import feature_columns
+import matplotlib.pyplot as plt
+from .store import atomic_write, write_json, read_json
+from .tables import feature_columns
+from .evaluate import valid_recall, buyers_only
+from .model import Model, table_cutoffs, resolve_device, threads_for, stop_requested
+from .smote import classifier_training_table
 
 # %% auto #0
-__all__ = ['log', 'KINDS', 'NOT_FEATURES', 'SCORE_CHUNK', 'MODEL_CLASSES', 'MODEL_FILES', 'LIBRARIES', 'CACHE_FORMAT',
-           'PLOT_NAMES', 'Model', 'fit_windows', 'group_codes', 'group_sizes', 'ranker_rows', 'gpu_count',
-           'resolve_device', 'threads_for', 'max_rounds', 'model_features', 'GBDTModel', 'fill_path', 'LightGBMModel',
-           'CatBoostModel', 'XGBoostModel', 'model_file', 'load_model', 'classifier_training_table', 'library_key',
-           'fit_library', 'load_library', 'fit_boosting', 'importance_table', 'plot_importance']
-
-# %% ../nbs/03_boosting.ipynb #b27835c6
-log = logging.getLogger('kokoc.boosting')
-
-class Model:
-    "What every Kokoc model answers: fit on window tables, score a candidate table, save, load."
-    name = 'model'
-    def fit(self, tables:dict) -> 'Model': raise NotImplementedError
-    def score(self, table:pd.DataFrame) -> np.ndarray: raise NotImplementedError
-    def save(self, path:str|Path) -> Path: raise NotImplementedError
-    @classmethod
-    def load(cls, path:str|Path) -> 'Model': raise NotImplementedError
-    def __repr__(self): return f"{type(self).__name__}({self.name})"
-
-def _cutoffs(t:pd.DataFrame) -> set:
-    return set(pd.to_datetime(t['cutoff'].dropna().unique())) if t is not None and 'cutoff' in t.columns else set()
-
-def fit_windows(tables:dict, # window tables: 'train', 'valid' (and 'test', 'final', which are never fitted on)
-               ) -> tuple:
-    "The (train, valid) tables to fit on, refusing any that holds the test or final cutoff."
-    for k in ('train', 'valid'):
-        if k not in tables: raise KeyError(f"fit: no '{k}' table (got {sorted(tables)})")
-        if 'label' not in tables[k].columns: raise KeyError(f"fit: the '{k}' table has no 'label' column")
-    banned = {w: c for w in ('test', 'final') for c in _cutoffs(tables.get(w))}
-    for k in ('train', 'valid'):
-        for w, c in banned.items():
-            if c in _cutoffs(tables[k]):
-                raise ValueError(f"fit: the '{k}' table holds rows of the {w} cutoff {c}: never fit on the {w} window")
-    tr, va = _cutoffs(tables['train']), _cutoffs(tables['valid'])
-    if tr and va and max(tr) >= min(va):
-        raise ValueError(f"fit: train cutoffs {sorted(map(str, tr))} must all precede the valid cutoff {min(va)}")
-    return tables['train'], tables['valid']
+__all__ = ['log', 'KINDS', 'SCORE_CHUNK', 'MODEL_CLASSES', 'LIBRARIES', 'CACHE_FORMAT', 'PLOT_NAMES', 'group_codes',
+           'group_sizes', 'ranker_rows', 'max_rounds', 'model_features', 'GBDTModel', 'fill_path', 'lightgbm_callback',
+           'XGBoostCallback', 'CatBoostCallback', 'LightGBMModel', 'CatBoostModel', 'XGBoostModel', 'load_model',
+           'library_key', 'fit_library', 'load_library', 'fit_boosting', 'importance_table', 'plot_importance']
 
 # %% ../nbs/03_boosting.ipynb #e82af9b4
-def _group_keys(t:pd.DataFrame) -> tuple:
-    c = (t['cutoff'].to_numpy().astype('datetime64[ns]').astype('int64') if 'cutoff' in t.columns
-         else np.zeros(len(t), 'int64'))
-    return c, t['user'].to_numpy().astype('int64')
-
 def group_codes(table:pd.DataFrame, # candidate rows sorted by (cutoff, user)
                ) -> np.ndarray:
     "Query id 0, 1, 2, ... per row, one per contiguous (cutoff, user) run; refuses non-contiguous queries."
-    c, u = _group_keys(table)
+    c = table['cutoff'].to_numpy().astype('datetime64[ns]').astype('int64') if 'cutoff' in table.columns else np.zeros(len(table), 'int64')
+    u = table['user'].to_numpy().astype('int64')
     new = np.r_[True, (c[1:] != c[:-1]) | (u[1:] != u[:-1])] if len(table) else np.zeros(0, bool)
     codes = np.cumsum(new) - 1
     n_keys = len(pd.DataFrame({'c': c, 'u': u}).drop_duplicates())
@@ -89,34 +56,6 @@ def ranker_rows(table:pd.DataFrame, # candidate rows with `cutoff`, `user`, `lab
     return t.sort_values(keys, kind='stable').reset_index(drop=True)
 
 # %% ../nbs/03_boosting.ipynb #baa973af
-def gpu_count() -> int:
-    "Number of NVIDIA GPUs visible to `nvidia-smi` (0 when there is no driver)."
-    exe = shutil.which('nvidia-smi')
-    if not exe: return 0
-    try: out = subprocess.run([exe, '-L'], capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.SubprocessError): return 0
-    return sum(l.startswith('GPU ') for l in out.stdout.splitlines()) if out.returncode == 0 else 0
-
-def resolve_device(lib:str,  # 'lightgbm', 'catboost' or 'xgboost'
-                   want:str, # `training.device`: 'cpu', 'cuda' or 'auto'
-                  ) -> str:
-    "'cuda' when `want` asks for it and `lib` can use a GPU here, else 'cpu' (saying why when 'cuda' was asked)."
-    if want == 'cpu': return 'cpu'
-    why = None
-    if gpu_count() == 0: why = 'no NVIDIA GPU is visible'
-    elif lib == 'xgboost' and not xgb.build_info().get('USE_CUDA'):
-        why = "the installed xgboost has no CUDA (xgboost-cpu); `pip install xgboost` for the CUDA build"
-    if why:
-        (log.warning if want == 'cuda' else log.info)(f"{lib}: training.device={want} but {why}; training on the CPU")
-        return 'cpu'
-    return 'cuda'
-
-def threads_for(n_rows:int,  # rows of the table to train on or score
-                threads:int, # `training.threads`
-               ) -> int:
-    "Threads worth using: one below 50k rows, where thread start-up and contention cost more than they save."
-    return 1 if n_rows < 50_000 else max(1, int(threads))
-
 def max_rounds(n_rows:int, # rows of the training table
                n:int,      # configured ceiling
               ) -> int:
@@ -124,14 +63,14 @@ def max_rounds(n_rows:int, # rows of the training table
     return int(max(1, min(n, max(50, n_rows // 100))))
 
 # %% ../nbs/03_boosting.ipynb #52022004
+log = logging.getLogger('kokoc.boosting')
 KINDS = ('ranker', 'classifier')
-NOT_FEATURES = ('user', 'product_id', 'cutoff', 'label', 'sample_weight')
 
 def model_features(valid:pd.DataFrame, # the valid window table (defines the features)
                    train:pd.DataFrame, # the training table, which must hold them all
                   ) -> list:
     "The numeric feature columns of `valid`, checked against `train`."
-    feats = [c for c in feature_columns(valid) if c not in NOT_FEATURES]
+    feats = feature_columns(valid)
     if not feats: raise ValueError("fit: the valid table has no feature columns")
     miss = [c for c in feats if c not in train.columns]
     if miss: raise KeyError(f"fit: the training table lacks feature columns {miss}")
@@ -159,21 +98,19 @@ class GBDTModel(Model):
                  fill:dict|None=None,           # feature -> value filling gaps at scoring (see above)
                 ):
         if kind not in KINDS: raise ValueError(f"{self.lib}: kind must be one of {KINDS}, got {kind!r}")
-        tr = {'threads': 2, 'device': 'cpu', 'seed': 0, 'k': 25, **dict(training or {})}
-        self.params, self.kind, self.name = dict(params or {}), kind, self.lib
-        self.threads, self.want_device, self.seed, self.k = int(tr['threads']), tr['device'], int(tr['seed']), int(tr['k'])
+        super().__init__(training)
+        self.params, self.kind = dict(params or {}), kind
         self.model, self.features, self.fitted_on, self.best_iteration = None, None, [], None
         self.fit_s, self.device, self.train_rows, self.train_queries, self.nthreads = None, None, 0, 0, self.threads
         self.fill = {k: float(v) for k, v in fill.items()} if fill else None
 
     def __repr__(self): return f"{type(self).__name__}({self.kind}, {len(self.features or [])} features)"
 
-    def fit(self, tables:dict, # window tables: 'train' (fit), 'valid' (early stopping); 'test' only for the guard
-           ) -> 'GBDTModel':
-        "Fit on `tables['train']`, stopping early on `tables['valid']`."
-        train, valid = fit_windows(tables)
+    def _fit(self, tables:dict, callbacks:list):
+        "Fit on `tables['train']`, stopping early on `tables['valid']` (or when a callback asks)."
+        train, valid = tables['train'], tables['valid']
         self.features = model_features(valid, train)
-        self.fitted_on = sorted(str(c) for c in _cutoffs(train) | _cutoffs(valid))
+        self.fitted_on = sorted(str(c) for c in table_cutoffs(train) | table_cutoffs(valid))
         if self.kind == 'ranker': train = ranker_rows(train, int(self.params.get('ranker_max_users', 0) or 0), self.seed)
         es = ranker_rows(valid)
         if not len(train) or train['label'].nunique() < 2:
@@ -184,14 +121,13 @@ class GBDTModel(Model):
         self.nthreads = threads_for(len(train), self.threads)
         t0, dev = time.time(), resolve_device(self.lib, self.want_device)
         if dev == 'cuda':
-            try: self._fit(train, es, 'cuda')
+            try: self._train(train, es, 'cuda', callbacks)
             except Exception as e:
                 log.warning(f"{self.lib} {self.kind}: GPU fit failed ({type(e).__name__}: {str(e)[:200]}); training on the CPU")
-                dev = 'cpu'
-        if dev == 'cpu': self._fit(train, es, 'cpu')
+                dev, self.stopped_at = 'cpu', None
+        if dev == 'cpu': self._train(train, es, 'cpu', callbacks)
         self.device, self.fit_s = dev, round(time.time() - t0, 2)
         log.info(f"{self.lib} {self.kind}: {self.train_rows} rows, {self.best_iteration} rounds, {self.fit_s} s on {dev}")
-        return self
 
     def _data(self, t:pd.DataFrame) -> tuple:
         "Features, labels, query ids (rankers) and weights of a training table."
@@ -200,36 +136,25 @@ class GBDTModel(Model):
         w = t['sample_weight'].to_numpy(np.float32) if 'sample_weight' in t.columns else None
         return X, y, q, w
 
-    def score(self, table:pd.DataFrame, # candidate rows holding the model's feature columns
-             ) -> np.ndarray:
-        "Raw scores (margins) per row; higher = more likely bought."
-        if self.model is None: raise RuntimeError(f"{self.lib}: score before fit/load")
+    def _score(self, table:pd.DataFrame) -> np.ndarray:
+        "Raw scores (margins) per row, a chunk of rows at a time: a full-scale window is ~18 M rows."
         self.nthreads = threads_for(len(table), self.threads)
-        step = SCORE_CHUNK   # a chunk of rows at a time: a full-scale window is ~18 M rows
-        return np.concatenate([np.asarray(self._predict(_matrix(table.iloc[i:i + step], self.features, self.fill)), dtype=np.float64)
-                               for i in range(0, len(table), step)] or [np.zeros(0)])
+        return np.concatenate([np.asarray(self._predict(_matrix(table.iloc[i:i + SCORE_CHUNK], self.features, self.fill)), dtype=np.float64)
+                               for i in range(0, len(table), SCORE_CHUNK)] or [np.zeros(0)])
 
-    def save(self, path:str|Path) -> Path:
+    def _save(self, path:Path) -> Path:
         "Write the model in the library's own format (atomically), and its gap fill as `<path>.fill.json` if any."
-        if self.model is None: raise RuntimeError(f"{self.lib}: save before fit")
         fp = fill_path(path)
         if self.fill: write_json(fp, self.fill)
         elif fp.exists(): fp.unlink()
-        return atomic_write(path, lambda tmp: self._save(str(tmp)))
+        return atomic_write(path, lambda tmp: self._write(str(tmp)))
 
     @classmethod
-    def load(cls, path:str|Path) -> 'GBDTModel':
+    def _load(cls, path:Path, **kw) -> 'GBDTModel':
         "Read a model written by `save`; its kind and features come from the file."
-        path = Path(path)
-        if not path.exists(): raise FileNotFoundError(f"{cls.lib}: no model file {path}")
-        m = cls.__new__(cls); GBDTModel.__init__(m)
-        m._load(str(path))
-        if fill_path(path).exists(): m.fill = json.loads(fill_path(path).read_text())
+        m = cls(**kw); m._read(str(path))
+        if fill_path(path).exists(): m.fill = read_json(fill_path(path))
         return m
-
-    def importance(self) -> pd.Series:
-        "Share of the total gain per feature, largest first."
-        raise NotImplementedError
 
 def fill_path(path:str|Path) -> Path:
     "Where a model file's gap fill is kept."
@@ -239,13 +164,49 @@ def _norm(s:pd.Series) -> pd.Series:
     s = s.astype('float64').clip(lower=0)
     return (s / s.sum() if s.sum() > 0 else s).sort_values(ascending=False)
 
+# %% ../nbs/03_boosting.ipynb #c1b0a7e2
+def _stop(m:GBDTModel, callbacks:list, step:int, value:float) -> bool:
+    if not stop_requested(callbacks, step, value): return False
+    m.stopped_at = step; return True
+
+def lightgbm_callback(m:GBDTModel,     # the model being fitted (gets `stopped_at`)
+                      callbacks:list,  # callables `cb(step, value) -> bool`
+                     ):
+    "A LightGBM callback, run after its early stopping, that ends the fit at the best round so far when a callback asks."
+    best = {}
+    def after_round(env):
+        res = env.evaluation_result_list
+        if not res: return
+        v = float(res[0][2] if res[0][3] else -res[0][2])
+        if not best or v > best['v']: best.update(v=v, i=env.iteration, res=res)
+        if _stop(m, callbacks, env.iteration + 1, v): raise lgb.callback.EarlyStopException(best['i'], best['res'])
+    after_round.order = 40   # LightGBM's early stopping has order 30
+    return after_round
+
+class XGBoostCallback(xgb.callback.TrainingCallback):
+    "An XGBoost callback, run after its early stopping, that ends the fit when a callback asks."
+    def __init__(self, m:GBDTModel, callbacks:list): super().__init__(); self.m, self.callbacks = m, callbacks
+    def after_iteration(self, model, epoch:int, evals_log:dict) -> bool:
+        d = evals_log.get('valid') or {}
+        if not d: return False
+        v = list(d.values())[-1][-1]
+        return _stop(self.m, self.callbacks, epoch + 1, float(v[0] if isinstance(v, tuple) else v))
+
+class CatBoostCallback:
+    "A CatBoost callback that ends the fit when a callback asks (CatBoost goes on while it answers True)."
+    def __init__(self, m:GBDTModel, callbacks:list): self.m, self.callbacks = m, callbacks
+    def after_iteration(self, info) -> bool:
+        d = info.metrics.get('validation') or {}
+        keys = [k for k in d if k.split(':')[0] in ('NDCG', 'AUC')] or list(d)
+        return not keys or not _stop(self.m, self.callbacks, info.iteration, float(d[keys[0]][-1]))
+
 # %% ../nbs/03_boosting.ipynb #5fff7b2b
 _OURS = ('n_estimators', 'iterations', 'early_stopping_rounds', 'ranker_max_users', 'ranker_loss')
 
 class LightGBMModel(GBDTModel):
     "LightGBM: lambdarank ranker or binary classifier."
-    lib, suffix = 'lightgbm', '.txt'
-    def _fit(self, train, es, device):
+    lib = name = 'lightgbm'; suffix = '.txt'
+    def _train(self, train, es, device, callbacks):
         p = {k: v for k, v in self.params.items() if k not in _OURS}
         ranker = self.kind == 'ranker'
         p.update(objective='lambdarank' if ranker else 'binary', metric='ndcg' if ranker else 'auc',
@@ -256,13 +217,14 @@ class LightGBMModel(GBDTModel):
         dtr = lgb.Dataset(X, y, weight=w, group=np.bincount(q) if ranker else None, feature_name=self.features)
         dva = lgb.Dataset(Xv, yv, group=np.bincount(qv) if ranker else None, reference=dtr)
         n = max_rounds(len(train), int(self.params.get('n_estimators', 400)))
+        stop = [lgb.early_stopping(int(self.params.get('early_stopping_rounds', 30)), verbose=False)]
         b = lgb.train(p, dtr, num_boost_round=n, valid_sets=[dva], valid_names=['valid'],
-                      callbacks=[lgb.early_stopping(int(self.params.get('early_stopping_rounds', 30)), verbose=False)])
+                      callbacks=stop + ([lightgbm_callback(self, callbacks)] if callbacks else []))
         self.best_iteration = int(b.best_iteration or b.current_iteration())
         self.model = lgb.Booster(model_str=b.model_to_string(num_iteration=self.best_iteration))
     def _predict(self, X): return self.model.predict(X, raw_score=True, num_threads=self.nthreads)
-    def _save(self, tmp): self.model.save_model(tmp)
-    def _load(self, path):
+    def _write(self, tmp): self.model.save_model(tmp)
+    def _read(self, path):
         self.model = lgb.Booster(model_file=path)
         self.features = self.model.feature_name()
         self.kind = 'ranker' if self.model.dump_model(num_iteration=1)['objective'].startswith('lambdarank') else 'classifier'
@@ -273,8 +235,8 @@ class LightGBMModel(GBDTModel):
 # %% ../nbs/03_boosting.ipynb #982c6bb8
 class CatBoostModel(GBDTModel):
     "CatBoost: YetiRank (or another ranking loss) ranker or Logloss classifier."
-    lib, suffix = 'catboost', '.cbm'
-    def _fit(self, train, es, device):
+    lib = name = 'catboost'; suffix = '.cbm'
+    def _train(self, train, es, device, callbacks):
         ranker = self.kind == 'ranker'
         p = {k: v for k, v in self.params.items() if k not in _OURS}
         p.update(loss_function=self.params.get('ranker_loss', 'YetiRank') if ranker else 'Logloss',
@@ -286,18 +248,18 @@ class CatBoostModel(GBDTModel):
         X, y, q, w = self._data(train); Xv, yv, qv, _ = self._data(es)
         m = cb.CatBoost(p)
         m.fit(cb.Pool(X, y, group_id=q, weight=w, feature_names=self.features),
-              eval_set=cb.Pool(Xv, yv, group_id=qv, feature_names=self.features))
+              eval_set=cb.Pool(Xv, yv, group_id=qv, feature_names=self.features),
+              callbacks=[CatBoostCallback(self, callbacks)] if callbacks else None)
         self.model, self.best_iteration = m, int(m.get_best_iteration() + 1)
         if device == 'cuda': self.model = self._reloaded(m)   # GPU models predict on the CPU after a reload
     @staticmethod
     def _reloaded(m):
-        import tempfile, os
         fd, p = tempfile.mkstemp(suffix='.cbm'); os.close(fd)
         try: m.save_model(p); out = cb.CatBoost(); out.load_model(p); return out
         finally: os.unlink(p)
     def _predict(self, X): return self.model.predict(X, prediction_type='RawFormulaVal', thread_count=self.nthreads)
-    def _save(self, tmp): self.model.save_model(tmp, format='cbm')
-    def _load(self, path):
+    def _write(self, tmp): self.model.save_model(tmp, format='cbm')
+    def _read(self, path):
         self.model = cb.CatBoost(); self.model.load_model(path, format='cbm')
         self.features = list(self.model.feature_names_)
         loss = str(self.model.get_all_params().get('loss_function', ''))
@@ -309,9 +271,9 @@ class CatBoostModel(GBDTModel):
 # %% ../nbs/03_boosting.ipynb #b20c148c
 class XGBoostModel(GBDTModel):
     "XGBoost: rank:ndcg ranker or binary:logistic classifier."
-    lib, suffix = 'xgboost', '.json'
+    lib = name = 'xgboost'; suffix = '.json'
     _MAP = {'learning_rate': 'eta'}
-    def _fit(self, train, es, device):
+    def _train(self, train, es, device, callbacks):
         ranker = self.kind == 'ranker'
         p = {self._MAP.get(k, k): v for k, v in self.params.items() if k not in _OURS}
         p.update(objective='rank:ndcg' if ranker else 'binary:logistic',
@@ -321,15 +283,16 @@ class XGBoostModel(GBDTModel):
         dtr = xgb.DMatrix(X, y, weight=w, qid=q, feature_names=self.features, nthread=self.nthreads)
         dva = xgb.DMatrix(Xv, yv, qid=qv, feature_names=self.features, nthread=self.nthreads)
         n = max_rounds(len(train), int(self.params.get('n_estimators', 400)))
-        b = xgb.train(p, dtr, num_boost_round=n, evals=[(dva, 'valid')],
-                      early_stopping_rounds=int(self.params.get('early_stopping_rounds', 30)), verbose_eval=False)
+        stop = [xgb.callback.EarlyStopping(rounds=int(self.params.get('early_stopping_rounds', 30)))]   # first: sees every round
+        b = xgb.train(p, dtr, num_boost_round=n, evals=[(dva, 'valid')], verbose_eval=False,
+                      callbacks=stop + ([XGBoostCallback(self, callbacks)] if callbacks else []))
         self.best_iteration = int(b.best_iteration) + 1
         self.model = b[: self.best_iteration]
         self.model.set_param({'device': 'cpu'})   # score on the CPU whatever it trained on
     def _predict(self, X):
         return self.model.predict(xgb.DMatrix(X, feature_names=self.features, nthread=self.nthreads), output_margin=True)
-    def _save(self, tmp): self.model.save_model(tmp)
-    def _load(self, path):
+    def _write(self, tmp): self.model.save_model(tmp)
+    def _read(self, path):
         self.model = xgb.Booster(model_file=path)
         self.features = list(self.model.feature_names)
         obj = json.loads(self.model.save_config())['learner']['objective']['name']
@@ -341,14 +304,6 @@ class XGBoostModel(GBDTModel):
 
 # %% ../nbs/03_boosting.ipynb #c8fe3b89
 MODEL_CLASSES = {'lightgbm': LightGBMModel, 'catboost': CatBoostModel, 'xgboost': XGBoostModel}
-MODEL_FILES = {'lightgbm': 'lightgbm_model.txt', 'catboost': 'catboost_model.cbm', 'xgboost': 'xgboost_model.json'}
-
-def model_file(lib:str,            # 'lightgbm', 'catboost' or 'xgboost'
-               kind:str|None=None, # None: the chosen model's file; 'ranker'/'classifier': that variant's
-              ) -> str:
-    "The file name of a library's model under `models/`."
-    f = Path(MODEL_FILES[lib])
-    return f.name if kind is None else f"{f.stem}_{kind}{f.suffix}"
 
 def load_model(path:str|Path) -> GBDTModel:
     "Load any of the three libraries' model files (the library is told by the file name, else its suffix)."
@@ -362,24 +317,11 @@ def load_model(path:str|Path) -> GBDTModel:
 LIBRARIES = tuple(MODEL_CLASSES)
 CACHE_FORMAT = 1
 
-def classifier_training_table(ctx, tables:dict) -> tuple:
-    "The classifiers' training table (02_smote's), the variant that made it, and the gap fill its rows got."
-    from kokoc.smote import (smote_training_table, choose_variant, smote_ablation_for, training_features,
-                             FeaturePrep, SYNTHESISING)
-    t, v, fill = smote_training_table(ctx), str(ctx.cfg.smote.variant), None
-    if v == 'auto': v = choose_variant(smote_ablation_for(ctx), ctx.cfg)
-    if v in SYNTHESISING:   # 02_smote filled gaps with these training medians; scoring must do the same
-        d = ctx.run/'data'/'interim'
-        prep = (FeaturePrep.load(d) if (d/'imputer.pkl').exists() and (d/'scaler.pkl').exists() else
-                FeaturePrep(training_features(tables['train']), ctx.cfg.smote.get('categorical', [])).fit(tables['train']))
-        fill = dict(zip(prep.features, map(float, prep.imputer.statistics_)))
-    return t, v, fill
-
 def _fingerprint(tables:dict) -> dict:
     "What the fit depends on: rows, positives and columns of the fitting windows; only the cutoffs of the test window (its guard)."
+    cuts = lambda t: sorted(str(c) for c in table_cutoffs(t))
     return {w: {'rows': int(len(t)), 'positives': int(t['label'].sum()) if 'label' in t.columns else None,
-                'columns': [c for c in t.columns if c != 'label'], 'cutoffs': sorted(str(c) for c in _cutoffs(t))}
-                if w != 'test' else {'cutoffs': sorted(str(c) for c in _cutoffs(t))}
+                'columns': [c for c in t.columns if c != 'label'], 'cutoffs': cuts(t)} if w != 'test' else {'cutoffs': cuts(t)}
             for w, t in tables.items() if w in ('train', 'valid', 'test')}
 
 def library_key(ctx, lib:str, tables:dict) -> str:
@@ -389,8 +331,7 @@ def library_key(ctx, lib:str, tables:dict) -> str:
 
 def fit_library(ctx, lib:str, tables:dict) -> dict:
     "Fit (or load from the run folder) the ranker and the classifier of `lib`; the record of the choice."
-    from kokoc.data import valid_recall, buyers_only
-    cls, rel = MODEL_CLASSES[lib], f'models/{lib}_choice.json'
+    cls, rel = MODEL_CLASSES[lib], ctx.run.rel('model', f'{lib}_choice.json')
     def build():
         t0, rec = time.time(), {}
         clf_train, variant, fill = classifier_training_table(ctx, tables)   # 02_smote's work, cached there
@@ -399,24 +340,23 @@ def fit_library(ctx, lib:str, tables:dict) -> dict:
         for kind, train in (('ranker', tables['train']), ('classifier', clf_train)):
             m = cls(ctx.cfg.models[lib], kind, ctx.cfg.training, fill if kind == 'classifier' else None)
             m.fit({**tables, 'train': train})
-            m.save(ctx.run/'models'/model_file(lib, kind))
+            m.save(ctx.run.model(lib, kind))
             rec[kind] = {'valid_recall@25': float(valid_recall(ctx, va, m.score(va))),
                          'fit_s': m.fit_s, 'rounds': m.best_iteration, 'train_rows': m.train_rows,
-                         'device': m.device, 'fitted_on': m.fitted_on, 'file': f'models/{model_file(lib, kind)}'}
+                         'device': m.device, 'fitted_on': m.fitted_on, 'file': ctx.run.rel('model', lib, kind)}
             if kind == 'ranker': rec[kind]['train_queries'] = m.train_queries
             else: rec[kind].update(train_table=variant, gap_fill=bool(fill), train_table_s=table_s)
             ctx.log.info(f"{lib} {kind}: valid recall@25 {rec[kind]['valid_recall@25']:.4f} ({m.fit_s} s)")
         rec['chosen'] = max(KINDS, key=lambda k: rec[k]['valid_recall@25'])
-        src, dst = ctx.run/rec[rec['chosen']]['file'], ctx.run/'models'/model_file(lib)
+        src, dst = ctx.run.model(lib, rec['chosen']), ctx.run.model(lib)
         if fill_path(src).exists(): shutil.copyfile(fill_path(src), fill_path(dst))
         elif fill_path(dst).exists(): fill_path(dst).unlink()
         shutil.copyfile(src, dst)
         rec['fit_s'] = round(rec['ranker']['fit_s'] + rec['classifier']['fit_s'], 2)   # both fits, no scoring
         return rec
-    files = [ctx.run/'models'/model_file(lib, k) for k in KINDS] + [ctx.run/'models'/model_file(lib)]
+    files = [ctx.run.model(lib, k) for k in KINDS] + [ctx.run.model(lib)]
     if not all(f.exists() for f in files) and (ctx.run/(rel + '.key')).exists(): (ctx.run/(rel + '.key')).unlink()
-    rec = ctx.run.cached(rel, library_key(ctx, lib, tables), build, save=lambda r, p: write_json(p, r),
-                         load=lambda p: json.loads(Path(p).read_text()))
+    rec = ctx.run.cached(rel, library_key(ctx, lib, tables), build, save=lambda r, p: write_json(p, r), load=read_json)
     ctx.metrics({'boosting': {lib: rec}})
     return rec
 
@@ -424,18 +364,15 @@ def load_library(ctx, lib:str, # the run context and the library
                  kind:str|None=None, # None: the chosen model; 'ranker' / 'classifier': that variant
                 ) -> GBDTModel:
     "Load a fitted library model from the run folder."
-    return MODEL_CLASSES[lib].load(ctx.run/'models'/model_file(lib, kind))
+    return MODEL_CLASSES[lib].load(ctx.run.model(lib, kind))
 
-def fit_boosting(ctx, tables:dict, # the run context and the window tables of `kokoc.data.stage_tables`
+def fit_boosting(ctx, tables:dict, # the run context and the window tables of `kokoc.tables.stage_tables`
                  libs:list|None=None, # libraries to fit (default: those in `models.enabled`)
                 ) -> dict:
     "The chosen model of each library, fitted or loaded from the run folder: {name: Model}."
     libs = [l for l in LIBRARIES if l in ctx.cfg.models.enabled] if libs is None else list(libs)
-    out = {}
-    for lib in libs:
-        fit_library(ctx, lib, tables)
-        out[lib] = load_library(ctx, lib)
-    return out
+    for lib in libs: fit_library(ctx, lib, tables)
+    return {lib: load_library(ctx, lib) for lib in libs}
 
 # %% ../nbs/03_boosting.ipynb #793ba34e
 PLOT_NAMES = {'lightgbm': 'lgbm', 'catboost': 'catboost', 'xgboost': 'xgboost'}
@@ -450,7 +387,6 @@ def importance_table(models:dict, # {'ranker': GBDTModel, 'classifier': GBDTMode
 
 def plot_importance(ctx, lib:str, models:dict, chosen:str, top:int=25):
     "Bar chart of gain shares; saved as outputs/plots/feature_importance_<lib>.{png,html}."
-    import matplotlib.pyplot as plt
     df = importance_table(models, chosen, top)
     fig, ax = plt.subplots(figsize=(7, 0.28 * len(df) + 1.2))
     y, h = np.arange(len(df)), 0.4

@@ -10,11 +10,9 @@ import numpy as np, pandas as pd
 from .config import ACTIONS, ACTION_CODE
 
 # %% auto #0
-__all__ = ['SOURCES', 'SOURCE_SHARES', 'EVENT_COLUMNS', 'CART_BONUS', 'UP_ACTIONS', 'WINDOWS', 'WINDOW_ACTIONS',
-           'USER_ALL_ACTIONS', 'PRODUCT_ALL_ACTIONS', 'action_weights', 'per_cutoff', 'clear_window_memo',
-           'events_before', 'labels_for', 'user_product_table', 'covisitation', 'product_popularity', 'popular_list',
-           'popular_scores', 'candidates_for', 'features_for', 'window_table', 'merge_candidates', 'attach_labels',
-           'history_scores']
+__all__ = ['SOURCES', 'SOURCE_SHARES', 'EVENT_COLUMNS', 'CART_BONUS', 'UP_ACTIONS', 'action_weights', 'per_cutoff',
+           'clear_window_memo', 'events_before', 'age_days', 'group_min', 'labels_for', 'user_product_table',
+           'covisitation', 'product_popularity', 'popular_list', 'popular_scores', 'candidates_for', 'history_scores']
 
 # %% ../nbs/candidates.ipynb #5b43beae
 SOURCES = ['history', 'covisit', 'category', 'popular']  # codes of the `source` column
@@ -65,12 +63,12 @@ def events_before(events:pd.DataFrame, # clean events (contract format)
     if days is not None: m &= ts > (cutoff - pd.Timedelta(days=days)).to_datetime64()
     return events[m]
 
-def _age_days(ts, cutoff) -> np.ndarray:
+def age_days(ts, cutoff) -> np.ndarray:
     "Days from each time stamp to the cutoff, float64."
     d = pd.Timestamp(cutoff).to_datetime64() - np.asarray(ts, 'datetime64[ns]')
     return np.where(np.isnat(d), np.nan, d.astype('int64') / 86_400e9)
 
-def _group_min(g, n, x):
+def group_min(g, n, x):
     out = np.full(n, np.inf); np.minimum.at(out, g, x); return out
 
 def _rank_within(group, score, tie):
@@ -115,11 +113,11 @@ def user_product_table(events:pd.DataFrame, # clean events
     p = cfg.preprocessing
     E = events_before(events, cutoff, p.history_days)
     a_all = E['action'].to_numpy()
-    clear_age = pd.Series(_age_days(E['ts'].to_numpy()[a_all == ACTION_CODE['clearB']], cutoff)).groupby(
+    clear_age = pd.Series(age_days(E['ts'].to_numpy()[a_all == ACTION_CODE['clearB']], cutoff)).groupby(
         E['user'].to_numpy()[a_all == ACTION_CODE['clearB']]).min()
     E = E[E['product_id'].to_numpy() >= 0]
     u, pid, a = E['user'].to_numpy(), E['product_id'].to_numpy(), E['action'].to_numpy().astype('int64')
-    age = _age_days(E['ts'].to_numpy(), cutoff)
+    age = age_days(E['ts'].to_numpy(), cutoff)
     pc, prods = pd.factorize(pid)
     g, keys = pd.factorize(u.astype('int64') * len(prods) + pc)
     n = len(keys)
@@ -128,8 +126,8 @@ def user_product_table(events:pd.DataFrame, # clean events
     out['hist_score'] = np.bincount(g, action_weights(cfg)[a] * 0.5 ** (age / p.recency_half_life_days), n).astype('float32')
     for name in UP_ACTIONS:
         out[f'up_{name}'] = np.bincount(g, a == ACTION_CODE[name], n).astype('float32')
-    out['up_hours_since'] = (_group_min(g, n, age) * 24).astype('float32')
-    last = {k: _group_min(g, n, np.where(a == ACTION_CODE[k], age, np.inf)) for k in ('addB', 'delB', 'order')}
+    out['up_hours_since'] = (group_min(g, n, age) * 24).astype('float32')
+    last = {k: group_min(g, n, np.where(a == ACTION_CODE[k], age, np.inf)) for k in ('addB', 'delB', 'order')}
     clear = clear_age.reindex(out['user'].to_numpy()).fillna(np.inf).to_numpy()
     out['in_cart'] = (last['addB'] < np.minimum(np.minimum(last['delB'], last['order']), clear)).astype('int8')
     return out.sort_values(['user', 'product_id'], kind='stable').reset_index(drop=True)
@@ -287,7 +285,7 @@ def candidates_for(events:pd.DataFrame,  # clean events
     g, keys = pd.factorize(L['user'].to_numpy().astype('int64') * len(prods) + pcode)
     k = len(keys)
     src, score = L['src'].to_numpy(), L['score'].to_numpy()
-    best = _group_min(g, k, L['key'].to_numpy())
+    best = group_min(g, k, L['key'].to_numpy())
     first_src = np.full(k, 127, 'int64')
     np.minimum.at(first_src, g, np.where(L['key'].to_numpy() == best[g], src, 127))
     out = pd.DataFrame({'user': (keys // len(prods)).astype('int32'), 'product_id': np.asarray(prods, 'int64')[keys % len(prods)]})
@@ -297,125 +295,6 @@ def candidates_for(events:pd.DataFrame,  # clean events
     r = _rank_within(out['user'].to_numpy().astype('int64'), -best, out['product_id'].to_numpy())
     out = out[r <= n].assign(_r=r[r <= n]).sort_values(['user', '_r']).drop(columns='_r')
     return out.reset_index(drop=True)
-
-# %% ../nbs/candidates.ipynb #645e58d8
-WINDOWS = {'1d': 1, '3d': 3, '7d': 7, 'all': None}  # recency windows of the count features
-WINDOW_ACTIONS = ['view', 'addB', 'order', 'visit']   # counted in every window
-USER_ALL_ACTIONS = ['like', 'delB', 'clearB', 'listB', 'visitCategory', 'search']  # user counts, whole window only
-PRODUCT_ALL_ACTIONS = ['like', 'delB']                 # product counts, whole window only
-
-def _ratio(a, b):
-    return np.divide(a, b, out=np.full(len(a), np.nan), where=b > 0).astype('float32')
-
-def features_for(events:pd.DataFrame,  # clean events
-                 catalog:pd.DataFrame, # clean catalog
-                 cands:pd.DataFrame,   # `candidates_for` output (user, product_id, src_*)
-                 cutoff,               # only events at or before it are used
-                 cfg,                  # the configuration (`preprocessing`)
-                ) -> pd.DataFrame:
-    "The candidate table with user, product, user × product and user × category features added."
-    p = cfg.preprocessing
-    out = cands.copy()
-    E = events_before(events, cutoff, p.history_days)
-    u, a = E['user'].to_numpy().astype('int64'), E['action'].to_numpy()
-    age = _age_days(E['ts'].to_numpy(), cutoff)
-    cu = out['user'].to_numpy().astype('int64')
-    nU = int(max(cu.max(initial=-1), u.max(initial=-1))) + 1
-    # user
-    for name in WINDOW_ACTIONS + USER_ALL_ACTIONS:
-        for wn, d in WINDOWS.items():
-            if name in USER_ALL_ACTIONS and d is not None: continue
-            m = (a == ACTION_CODE[name]) & (age < (d if d is not None else np.inf))
-            out[f'u_{name}_{wn}'] = np.bincount(u[m], minlength=nU)[cu].astype('float32')
-    up = user_product_table(events, cutoff, cfg)
-    out['u_cart_items'] = np.bincount(up.user.to_numpy(), up.in_cart.to_numpy(), nU)[cu].astype('float32')
-    out['u_products'] = np.bincount(up.user.to_numpy(), minlength=nU)[cu].astype('float32')
-    last_order = _group_min(u[a == ACTION_CODE['order']], nU, age[a == ACTION_CODE['order']])
-    out['u_days_since_order'] = np.where(np.isinf(last_order), np.nan, last_order)[cu].astype('float32')
-    last_ev = _group_min(u, nU, age)
-    out['u_days_since_event'] = np.where(np.isinf(last_ev), np.nan, last_ev)[cu].astype('float32')
-    # product
-    cp = out['product_id'].to_numpy()
-    prods = pd.Index(pd.unique(cp))
-    pcode = prods.get_indexer(cp)
-    epc = prods.get_indexer(E['product_id'].to_numpy())
-    ok = epc >= 0
-    ea, eage, epc = a[ok], age[ok], epc[ok]
-    nP = len(prods)
-    cnt = {}
-    for name in WINDOW_ACTIONS + PRODUCT_ALL_ACTIONS:
-        for wn, d in WINDOWS.items():
-            if name in PRODUCT_ALL_ACTIONS and d is not None: continue
-            m = (ea == ACTION_CODE[name]) & (eage < (d if d is not None else np.inf))
-            cnt[(name, wn)] = np.bincount(epc[m], minlength=nP).astype('float64')
-            out[f'p_{name}_{wn}'] = cnt[(name, wn)][pcode].astype('float32')
-    for wn in ('7d', 'all'):
-        out[f'p_order_per_view_{wn}'] = _ratio(cnt[('order', wn)], cnt[('view', wn)] + cnt[('visit', wn)])[pcode]
-        out[f'p_order_per_addB_{wn}'] = _ratio(cnt[('order', wn)], cnt[('addB', wn)])[pcode]
-    c = catalog.drop_duplicates('product_id').set_index('product_id').reindex(prods)
-    price, old = c['price'].to_numpy('float64'), c['old_price'].to_numpy('float64')
-    out['price'] = price[pcode].astype('float32')
-    out['discount'] = _ratio(old - price, old)[pcode]
-    out['category_id'] = c['category_id'].fillna(-1).to_numpy().astype('int32')[pcode]
-    out['p_age_days'] = _age_days(c['add_date'].to_numpy(), cutoff)[pcode].astype('float32')
-    # user x product
-    upc = prods.get_indexer(up.product_id.to_numpy())
-    up = up[upc >= 0]
-    upk = pd.Index(up.user.to_numpy().astype('int64') * nP + upc[upc >= 0])
-    j = upk.get_indexer(cu * nP + pcode)
-    hit = j >= 0
-    for col in [f'up_{x}' for x in UP_ACTIONS] + ['up_hours_since', 'in_cart']:
-        v = up[col].to_numpy()
-        fill = np.nan if col == 'up_hours_since' else 0
-        out[col] = np.where(hit, v[np.maximum(j, 0)], fill).astype('int8' if col == 'in_cart' else 'float32')
-    # user x category: share of the user's product events in the candidate's category
-    ec = E['category_id'].to_numpy().astype('int64')
-    mp = (E['product_id'].to_numpy() >= 0) & (ec >= 0)
-    cats = pd.Index(pd.unique(np.r_[ec[mp], out['category_id'].to_numpy().astype('int64')]))
-    nC = len(cats)
-    uck = u[mp] * nC + cats.get_indexer(ec[mp])
-    ucs = pd.Series(1.0, index=uck).groupby(level=0).sum()
-    tot = np.bincount(u[mp], minlength=nU).astype('float64')
-    j = ucs.index.get_indexer(cu * nC + cats.get_indexer(out['category_id'].to_numpy().astype('int64')))
-    out['uc_share'] = _ratio(np.where(j >= 0, ucs.to_numpy()[np.maximum(j, 0)], 0), tot[cu])
-    return out
-
-# %% ../nbs/candidates.ipynb #b153ebc7
-def window_table(events:pd.DataFrame,  # clean events
-                 catalog:pd.DataFrame, # clean catalog
-                 cutoff,               # the window's cutoff
-                 cfg,                  # the configuration (`preprocessing`, `split.horizon_days`)
-                 with_labels:bool=True, # add `label` when the horizon is inside the log
-                 users=None,           # users to serve (default: everyone active in the history window)
-                 covisit:pd.DataFrame|None=None, # a precomputed `covisitation` table for this cutoff
-                ) -> pd.DataFrame:
-    "Candidates, features and (when known) the 0/1 `label` of one cutoff."
-    t = features_for(events, catalog, candidates_for(events, catalog, cutoff, cfg, users, covisit), cutoff, cfg)
-    return attach_labels(t, events, cutoff, cfg.split.horizon_days) if with_labels else t
-
-def merge_candidates(cands:pd.DataFrame, # from `candidates_for`
-                     extra:pd.DataFrame, # another source: `user`, `product_id`, one `src_<name>` score column
-                    ) -> pd.DataFrame:
-    "Add another source's candidates: union of pairs, its score column (0 where absent), `source` set for new pairs."
-    new_src = [c for c in extra.columns if c.startswith('src_') and c not in cands.columns]
-    c = cands.merge(extra[['user', 'product_id'] + new_src], on=['user', 'product_id'], how='outer', sort=False)
-    src = [x for x in c.columns if x.startswith('src_')]
-    c[src] = c[src].fillna(0).astype('float32')
-    c['source'] = c['source'].fillna(len(SOURCES)).astype('int8')     # code past SOURCES: proposed only by `extra`
-    c = c.astype({'user': 'int32', 'product_id': 'int64'})
-    return c.sort_values('user', kind='stable').reset_index(drop=True)
-
-def attach_labels(t:pd.DataFrame,      # candidate rows (`user`, `product_id`)
-                  events:pd.DataFrame, # clean events
-                  cutoff,              # the window's cutoff
-                  horizon_days:float=3,
-                 ) -> pd.DataFrame:
-    "Add the 0/1 `label` (ordered in the window) when the window lies inside the log; unchanged otherwise."
-    if pd.Timestamp(cutoff) + pd.Timedelta(days=horizon_days) > events['ts'].max(): return t
-    lab = labels_for(events, cutoff, horizon_days)
-    k = pd.Index(lab.user.to_numpy().astype('int64') * (2**40) + lab.product_id.to_numpy())
-    t['label'] = (k.get_indexer(t.user.to_numpy().astype('int64') * (2**40) + t.product_id.to_numpy()) >= 0).astype('int8')
-    return t
 
 # %% ../nbs/candidates.ipynb #bd1e60dd
 def history_scores(events:pd.DataFrame, # clean events

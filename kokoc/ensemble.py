@@ -4,19 +4,26 @@
 
 # %% ../nbs/06_ensemble.ipynb #e308514a
 from __future__ import annotations
-import argparse, json, sys, time
+import json, time
+from functools import partial
 from pathlib import Path
 import numpy as np, pandas as pd
-from .data import (load_shop, stage_tables, shop_cutoffs, window_truth, recommendations, evaluate_scores,
-                        feature_columns, oracle_table, baseline_scores, global_popular_table, read_table, table_path, model_scores)
-from .metrics import evaluate_recs, buyer_metrics, top_k, recall_at_k, candidate_recall, mean_recall
-from .pipeline import atomic_write
+import lightgbm as lgb
+import pyarrow.parquet as pq
+from sklearn.model_selection import GroupKFold
+from .store import RunDir, atomic_write
+from .data import load_shop, shop_cutoffs
+from .candidates import popular_list
+from .tables import stage_tables, window_truth, read_table, table_batches, table_path, model_scores
+from .evaluate import recommendations, evaluate, oracle_table, baseline_scores, global_popular_table
+from .metrics import buyer_metrics, recall_at_k, candidate_recall, mean_recall
+from .boosting import LightGBMModel, fit_boosting, load_library
 
 # %% auto #0
-__all__ = ['GBDTS', 'SRC_COLS', 'member_models', 'member_file', 'ensure_members', 'member_scores', 'ensemble_table',
-           'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'fit_stack', 'stack_scores', 'user_table',
-           'fit_buyer_model', 'buyer_probability', 'final_lists', 'write_outputs', 'recommend', 'recommend_cli',
-           'scores_as_features']
+__all__ = ['GBDTS', 'SRC_COLS', 'member_models', 'ensure_members', 'load_member', 'stored_scores', 'member_scores',
+           'ensemble_table', 'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'lgb_settings', 'fit_stack',
+           'stack_scores', 'user_table', 'fit_buyer_model', 'buyer_probability', 'final_lists', 'write_outputs',
+           'recommend', 'scores_as_features']
 
 # %% ../nbs/06_ensemble.ipynb #e452700e
 GBDTS = ['lightgbm', 'catboost', 'xgboost']
@@ -24,41 +31,35 @@ GBDTS = ['lightgbm', 'catboost', 'xgboost']
 def member_models(ctx, tables:dict) -> dict:
     "The enabled members, fitted or loaded from the run folder: name -> model with `.score(table)`."
     on = list(ctx.cfg.models.enabled); out = {}
-    if any(m in on for m in GBDTS):
-        from kokoc.boosting import fit_boosting
-        out.update({k: v for k, v in fit_boosting(ctx, tables).items() if k in on})
+    if any(m in on for m in GBDTS): out.update({k: v for k, v in fit_boosting(ctx, tables).items() if k in on})
     if 'transformer' in on:
-        from kokoc.transformer import fit_transformer
+        from kokoc.transformer import fit_transformer   # torch: imported only when the member is on
         out['transformer'] = fit_transformer(ctx, tables)
     if 'gat' in on:
         from kokoc.gat import fit_gat
         out['gat'] = fit_gat(ctx, tables)
     return out
 
-def member_file(name:str) -> str:
-    "A member's model file inside the run folder."
-    if name in GBDTS:
-        from kokoc.boosting import model_file
-        return f'models/{model_file(name)}'
-    return f'models/{name}_model.ckpt'
-
 def ensure_members(ctx) -> list:
     "The enabled members; when a model file is missing from the run folder (the stage run alone) all are fitted here."
     on = list(ctx.cfg.models.enabled)
-    if not all((ctx.run/member_file(m)).exists() for m in on): member_models(ctx, stage_tables(ctx))
+    if not all(ctx.run.model(m).exists() for m in on): member_models(ctx, stage_tables(ctx))
     return on
 
-def _loader(ctx, name):
-    "A callable that loads member `name` from the run folder (only called when its scores are not stored)."
-    p = ctx.run/member_file(name)
-    if name in GBDTS:
-        from kokoc.boosting import load_library
-        return lambda: load_library(ctx, name)
-    if name == 'transformer':
-        from kokoc.transformer import TransformerModel
-        return lambda: TransformerModel.load(p, ctx, load_shop(ctx))
-    from kokoc.gat import GATModel
-    return lambda: GATModel.load(p, ctx=ctx)
+def load_member(ctx, name:str, # a member: 'lightgbm', 'catboost', 'xgboost', 'transformer' or 'gat'
+               ):
+    "Member `name` read back from its model file in the run folder, ready to `score`."
+    if name in GBDTS: return load_library(ctx, name)
+    if name == 'transformer': from kokoc.transformer import TransformerModel as cls
+    else: from kokoc.gat import GATModel as cls
+    return cls.load(ctx.run.model(name), shop=load_shop(ctx), log=ctx.log)
+
+def stored_scores(ctx, name:str, # a member
+                  window:str,    # 'train', 'valid', 'test' or 'final'
+                  table:pd.DataFrame|None=None, # the window's rows, when in memory
+                 ) -> np.ndarray:
+    "A member's scores of a window's rows as stages 03–05 stored them (loaded and scored here when missing)."
+    return model_scores(ctx, name, window, partial(load_member, ctx, name), ctx.run.model(name), table=table)
 
 def member_scores(ctx, window:str, # 'valid', 'test' or 'final'
                   table:pd.DataFrame|None=None, # the window's rows, when in memory
@@ -66,14 +67,13 @@ def member_scores(ctx, window:str, # 'valid', 'test' or 'final'
     "One column per enabled member, aligned to the window's rows: the scores stages 03–05 stored (computed here when missing). NaN (a product a model does not know) becomes the column's minimum."
     cols = {}
     for name in ensure_members(ctx):
-        s = model_scores(ctx, name, window, _loader(ctx, name), ctx.run/member_file(name), table=table)
+        s = stored_scores(ctx, name, window, table)
         lo = np.nanmin(s) if np.isfinite(s).any() else 0.0
         cols[name] = np.where(np.isfinite(s), s, lo).astype(np.float32)
     return pd.DataFrame(cols)
 
 def ensemble_table(ctx, window:str) -> pd.DataFrame:
     "A window's table with what the ensemble reads: ids, cutoff, label, the user features (`u_*`) and the candidate sources (`src_*`)."
-    import pyarrow.parquet as pq
     p = table_path(ctx, window)
     return pd.read_parquet(p, columns=[c for c in pq.read_schema(p).names if c in ('user', 'product_id', 'cutoff', 'label') or c.startswith(('u_', 'src_'))])
 
@@ -114,14 +114,19 @@ def fit_blend(table:pd.DataFrame, norm:pd.DataFrame, truth:pd.DataFrame, k:int=2
 def _stack_X(scores:pd.DataFrame, norm:pd.DataFrame) -> pd.DataFrame:
     return pd.concat([scores.add_prefix('s_'), norm.add_prefix('r_')], axis=1)
 
-def _lgb_rank(X, y, groups, Xv=None, yv=None, gv=None, rounds=200, seed=0, threads=2):
-    import lightgbm as lgb
-    p = dict(objective='lambdarank', metric='ndcg', eval_at=[25], learning_rate=0.05, num_leaves=15,
-             min_data_in_leaf=20, verbose=-1, seed=seed, num_threads=threads, deterministic=True, force_col_wise=True)
+def lgb_settings(params:dict, # a configuration section: `n_estimators`, optional `early_stopping_rounds`, LightGBM parameters
+                 seed:int=0, threads:int=2, **fixed) -> tuple:
+    "(LightGBM parameters, rounds, early-stopping rounds) from a section of plain numbers, deterministic."
+    p = dict(params); rounds, es = int(p.pop('n_estimators')), p.pop('early_stopping_rounds', None)
+    return {**fixed, **p, 'verbose': -1, 'seed': seed, 'num_threads': threads, 'deterministic': True, 'force_col_wise': True}, rounds, es
+
+def _lgb_rank(X, y, groups, params:dict, valid=None, rounds=None, seed=0, threads=2):
+    "A lambdarank booster: early-stopped on `valid` = (X, y, groups) when given, else `rounds` (default `n_estimators`) rounds."
+    p, n, es = lgb_settings(params, seed, threads, objective='lambdarank', metric='ndcg', eval_at=[25])
     ds = lgb.Dataset(X, y, group=groups)
-    if Xv is None: return lgb.train(p, ds, num_boost_round=rounds)
-    dv = lgb.Dataset(Xv, yv, group=gv, reference=ds)
-    return lgb.train(p, ds, num_boost_round=rounds, valid_sets=[dv], callbacks=[lgb.early_stopping(20, verbose=False)])
+    if valid is None: return lgb.train(p, ds, num_boost_round=rounds or n)
+    dv = lgb.Dataset(valid[0], valid[1], group=valid[2], reference=ds)
+    return lgb.train(p, ds, num_boost_round=n, valid_sets=[dv], callbacks=[lgb.early_stopping(int(es), verbose=False)])
 
 def _groups(users:np.ndarray) -> np.ndarray:
     "Group sizes of consecutive equal users (rows must be sorted by user)."
@@ -129,9 +134,9 @@ def _groups(users:np.ndarray) -> np.ndarray:
     return cnt[np.argsort(idx)]
 
 def fit_stack(table:pd.DataFrame, scores:pd.DataFrame, norm:pd.DataFrame, truth:pd.DataFrame,
+              params:dict, # `ensemble.stacker`
               k:int=25, folds:int=4, seed:int=0, threads:int=2) -> tuple:
     "Cross-fitted stacking ranker on the valid buyers: (model, out-of-fold recall@k, rounds)."
-    from sklearn.model_selection import GroupKFold
     m = buyer_rows(table)
     t, X = table[m], _stack_X(scores[m], norm[m])
     order = np.argsort(t['user'].to_numpy(), kind='stable'); t, X = t.iloc[order], X.iloc[order]
@@ -142,11 +147,11 @@ def fit_stack(table:pd.DataFrame, scores:pd.DataFrame, norm:pd.DataFrame, truth:
         # inner early stopping on a slice of the training users, never on the held-out fold
         tu = np.unique(u[tr_i]); es_users = set(tu[::5])
         es = np.isin(u[tr_i], list(es_users)); fit_i, es_i = tr_i[~es], tr_i[es]
-        b = _lgb_rank(X.iloc[fit_i], y[fit_i], _groups(u[fit_i]), X.iloc[es_i], y[es_i], _groups(u[es_i]), seed=seed, threads=threads)
+        b = _lgb_rank(X.iloc[fit_i], y[fit_i], _groups(u[fit_i]), params, (X.iloc[es_i], y[es_i], _groups(u[es_i])), seed=seed, threads=threads)
         iters.append(max(b.best_iteration, 1)); oof[te_i] = b.predict(X.iloc[te_i], num_iteration=b.best_iteration)
     r = mean_recall(t, oof, truth, truth['user'].unique(), k)
     rounds = int(np.mean(iters))
-    return _lgb_rank(X, y, _groups(u), rounds=rounds, seed=seed, threads=threads), r, rounds
+    return _lgb_rank(X, y, _groups(u), params, rounds=rounds, seed=seed, threads=threads), r, rounds
 
 def stack_scores(model, scores:pd.DataFrame, norm:pd.DataFrame) -> np.ndarray:
     "The stacker's scores for a window."
@@ -166,14 +171,15 @@ def user_table(table:pd.DataFrame, ens:np.ndarray, member:pd.DataFrame) -> pd.Da
     if 'label' in table: g['bought'] = table.groupby('user', sort=True)['label'].max().astype(np.int8)
     return g
 
-def fit_buyer_model(users:pd.DataFrame, truth_users:np.ndarray, seed:int=0, threads:int=2):
+def fit_buyer_model(users:pd.DataFrame, # one row per user, from `user_table`
+                    truth_users:np.ndarray, # the users who bought in the window
+                    params:dict,   # `ensemble.buyer_model`
+                    seed:int=0, threads:int=2):
     "LightGBM classifier: does the user buy anything in the window?"
-    import lightgbm as lgb
     y = users.index.isin(truth_users).astype(int)
     X = users.drop(columns=['bought'], errors='ignore')
-    p = dict(objective='binary', learning_rate=0.05, num_leaves=15, min_data_in_leaf=20, verbose=-1, seed=seed,
-             num_threads=threads, deterministic=True, force_col_wise=True)
-    return lgb.train(p, lgb.Dataset(X, y), num_boost_round=150)
+    p, rounds, _ = lgb_settings(params, seed, threads, objective='binary')
+    return lgb.train(p, lgb.Dataset(X, y), num_boost_round=rounds)
 
 def buyer_probability(model, users:pd.DataFrame) -> pd.Series:
     "Probability of buying anything, per user."
@@ -204,62 +210,50 @@ def final_lists(shop, table:pd.DataFrame, score:np.ndarray, buy:pd.Series, cfg) 
                                               scores=('score', lambda x: ' '.join(f'{v:.4g}' for v in x.fillna(0))))
     return pred.sort_values('buy_prob', ascending=False).reset_index(drop=True), d
 
-def write_outputs(run, pred:pd.DataFrame, details:pd.DataFrame, popular:np.ndarray, top_n:int) -> dict:
+def write_outputs(run:RunDir, pred:pd.DataFrame, details:pd.DataFrame, popular:np.ndarray, top_n:int) -> dict:
     "Write ensemble_predictions.csv, submission.csv, recommendation details and the fallback list."
-    out = run/'outputs'/'predictions'
-    atomic_write(out/'ensemble_predictions.csv', lambda t: pred.to_csv(t, index=False))
+    atomic_write(run.prediction('ensemble_predictions.csv'), lambda t: pred.to_csv(t, index=False))
     sub = pred.head(top_n)[['user_id', 'products']]
-    atomic_write(out/'submission.csv', lambda t: sub.to_csv(t, index=False))
-    atomic_write(out/'recommendation_details.parquet', lambda t: details.drop(columns=['user']).to_parquet(t, index=False))
-    atomic_write(out/'popular.json', lambda t: Path(t).write_text(json.dumps([int(p) for p in popular])))
+    atomic_write(run.prediction('submission.csv'), lambda t: sub.to_csv(t, index=False))
+    atomic_write(run.prediction('recommendation_details.parquet'), lambda t: details.drop(columns=['user']).to_parquet(t, index=False))
+    atomic_write(run.prediction('popular.json'), lambda t: Path(t).write_text(json.dumps([int(p) for p in popular])))
     return {'predictions': len(pred), 'submission': len(sub)}
 
-def recommend(run:str|Path, # a finished run folder
+def recommend(run:str|Path|RunDir, # a finished run folder
               user_id:str,  # the user's uuid
               k:int=25,     # list length
              ) -> pd.DataFrame:
     "A user's recommendations from a run, with product details and the sources that proposed each."
-    out = Path(run)/'outputs'/'predictions'
-    if not (out/'recommendation_details.parquet').exists():
-        raise FileNotFoundError(f"{out}: no recommendations yet — run stage 06_ensemble first (kokoc_run --stages 00-06)")
-    d = pd.read_parquet(out/'recommendation_details.parquet', filters=[('user_id', '==', user_id)])
+    if not isinstance(run, RunDir):
+        if not Path(run).is_dir(): raise FileNotFoundError(f"{run}: no such run folder")
+        run = RunDir(run)
+    details = run.prediction('recommendation_details.parquet')
+    if not details.exists():
+        raise FileNotFoundError(f"{details.parent}: no recommendations yet — run stage 06_ensemble first (kokoc_run --stages 00-06)")
+    d = pd.read_parquet(details, filters=[('user_id', '==', user_id)])
     if len(d): return d.sort_values('rank').head(k).reset_index(drop=True)[['rank', 'product_id', 'score', 'category_id', 'price', 'title', 'sources']]
-    pop = json.loads((out/'popular.json').read_text())[:k]
-    cat = pd.read_parquet(out/'recommendation_details.parquet', columns=['product_id', 'category_id', 'price', 'title']).drop_duplicates('product_id')
+    pop = json.loads(run.prediction('popular.json').read_text())[:k]
+    cat = pd.read_parquet(details, columns=['product_id', 'category_id', 'price', 'title']).drop_duplicates('product_id')
     r = pd.DataFrame({'rank': np.arange(1, len(pop) + 1), 'product_id': pop}).merge(cat, how='left', on='product_id')
     r['score'] = np.nan; r['sources'] = 'popular fallback (unknown user)'
     r.attrs['unknown_user'] = True
     return r[['rank', 'product_id', 'score', 'category_id', 'price', 'title', 'sources']]
 
-def recommend_cli(argv=None):
-    "Console script `kokoc_recommend`."
-    p = argparse.ArgumentParser(prog='kokoc_recommend', description="Show a user's top products from a finished Kokoc run, with product details and the candidate sources that proposed each.")
-    p.add_argument('--run', required=True, help='run folder (e.g. runs/synthetic-small-seed0)')
-    p.add_argument('--user', required=True, help='user_id (uuid)')
-    p.add_argument('--k', type=int, default=25, help='how many products (default 25)')
-    a = p.parse_args(argv)
-    try: r = recommend(a.run, a.user, a.k)
-    except FileNotFoundError as e: print(f"kokoc_recommend: {e}", file=sys.stderr); sys.exit(1)
-    if r.attrs.get('unknown_user'): print(f"user {a.user} is not in this run's predictions: showing the popular fallback list")
-    with pd.option_context('display.width', 160, 'display.max_colwidth', 40): print(r.to_string(index=False))
-
 # %% ../nbs/06_ensemble.ipynb #6a813154
 def scores_as_features(ctx, extra=('transformer', 'gat'), # members whose stored scores become feature columns
                       ) -> dict:
     "Test Recall@25 (and the fit) of a LightGBM ranker with and without `extra` members' scores as features."
-    from kokoc.boosting import LightGBMModel
-    from kokoc.data import table_batches
     extra = [m for m in extra if m in ensure_members(ctx)]
     tabs = {w: read_table(ctx, w) for w in ('train', 'valid')}
     light_test = read_table(ctx, 'test', columns=['user', 'product_id', 'cutoff'])
     buyers = window_truth(load_shop(ctx), light_test['cutoff'].iloc[0], ctx.cfg)['user'].unique()
-    S_test = {m: model_scores(ctx, m, 'test', _loader(ctx, m), ctx.run/member_file(m)) for m in extra}
+    S_test = {m: stored_scores(ctx, m, 'test') for m in extra}
     out = {}
     for name in ('without', 'with'):
         with_ = name == 'with'
         if with_:     # the columns join the tables in place after the first fit: no copy of the tables
             for w, t in tabs.items():
-                for m in extra: t[f'score_{m}'] = model_scores(ctx, m, w, _loader(ctx, m), ctx.run/member_file(m), table=t)
+                for m in extra: t[f'score_{m}'] = stored_scores(ctx, m, w, t)
         model = LightGBMModel(ctx.cfg.models.lightgbm, 'ranker', ctx.cfg.training).fit({**tabs, 'test': light_test})
         s, rows, at = [], [], 0     # Recall@25 looks at buyers' lists only: their rows are all that is scored
         for b in table_batches(ctx, 'test'):
@@ -267,7 +261,7 @@ def scores_as_features(ctx, extra=('transformer', 'gat'), # members whose stored
                 for m in extra: b[f'score_{m}'] = S_test[m][at:at + len(b)]
             at += len(b); b = b[np.isin(b['user'].to_numpy(), buyers)]
             s.append(model.score(b)); rows.append(b[['user', 'product_id', 'cutoff']])
-        r = evaluate_scores(ctx, pd.concat(rows, ignore_index=True), np.concatenate(s), f'lightgbm_{name}_neural_features', window='feature-ablation', buyers=False)
+        r = evaluate(ctx, pd.concat(rows, ignore_index=True), np.concatenate(s), buyers=False)
         imp = model.importance()
         out[name] = {'recall@25': r[f'recall@{ctx.cfg.training.k}'], 'recall@25_ci': r[f'recall@{ctx.cfg.training.k}_ci'],
                      'ndcg@25': r[f'ndcg@{ctx.cfg.training.k}'], 'rounds': model.best_iteration, 'fit_s': model.fit_s,

@@ -2,153 +2,26 @@
 
 # %% ../nbs/05_gat.ipynb #5e154820
 from __future__ import annotations
-import copy, io, math, time
-from dataclasses import dataclass, field
+import copy, json, logging, math, time
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.basics import patch
 from torch_geometric.nn import GATConv, GATv2Conv, HeteroConv
-from .config import ACTION_CODE, as_config
+from .config import as_config
+from .candidates import labels_for
+from .data import load_shop
+from .embeddings import product_embeddings
+from .graphs import EDGE_DIM, ShopGraph, build_graph, link_targets
+from .evaluate import evaluate_scores
+from .model import Model, resolve_device, stop_requested, threads_for
+from .store import atomic_write
 
 # %% auto #0
-__all__ = ['EDGE_TYPES', 'TYPE_OF_ACTION', 'EDGE_DIM', 'ShopGraph', 'product_vectors', 'build_graph', 'GATNet', 'link_targets',
-           'GATModel', 'gat_candidates', 'fit_gat']
-
-# %% ../nbs/05_gat.ipynb #65e576a8
-EDGE_TYPES = ['view', 'like', 'cart', 'order']   # edge feature order
-TYPE_OF_ACTION = {ACTION_CODE['view']: 0, ACTION_CODE['visit']: 0, ACTION_CODE['like']: 1,
-                  ACTION_CODE['addB']: 2, ACTION_CODE['order']: 3}
-EDGE_DIM = len(EDGE_TYPES) + 1                    # per-type weights + recency of the last touch
-
-def _type_lut() -> np.ndarray:
-    lut = np.full(16, -1, dtype=np.int8)
-    for a, t in TYPE_OF_ACTION.items(): lut[a] = t
-    return lut
-
-@dataclass
-class ShopGraph:
-    "The user–product graph at one cutoff, as numpy arrays (node indices, not ids)."
-    cutoff: pd.Timestamp
-    product_ids: np.ndarray    # product node i is product_ids[i] (sorted)
-    n_users: int               # user nodes are the user codes 0..n_users-1
-    edge_user: np.ndarray      # int64, one entry per user–product edge
-    edge_prod: np.ndarray      # int64
-    edge_attr: np.ndarray      # float32 (E, EDGE_DIM)
-    user_x: np.ndarray         # float32 (n_users, user features)
-    prod_x: np.ndarray         # float32 (n_products, product features)
-    prod_vec: np.ndarray       # float32 (n_products, title embedding dim)
-    prod_cat: np.ndarray       # int64 category id per product (-1 unknown)
-    co_src: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # co-visitation edges
-    co_dst: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    co_w: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))
-    def __repr__(self):
-        return (f"ShopGraph(cutoff={self.cutoff}, users={self.n_users}, products={len(self.product_ids)}, "
-                f"edges={len(self.edge_user)}, covisit={len(self.co_src)})")
-
-    def pair_attr(self, users, prods) -> np.ndarray:
-        "Edge features of (user, product-node) pairs, zeros where no edge; last column flags an edge."
-        n_p = len(self.product_ids)
-        keys = self.edge_user * n_p + self.edge_prod          # sorted by construction
-        q = np.asarray(users, np.int64) * n_p + np.asarray(prods, np.int64)
-        i = np.clip(np.searchsorted(keys, q), 0, max(len(keys) - 1, 0))
-        hit = (keys[i] == q) & (np.asarray(prods) >= 0) if len(keys) else np.zeros(len(q), bool)
-        out = np.zeros((len(q), EDGE_DIM + 1), np.float32)
-        out[hit, :EDGE_DIM] = self.edge_attr[i[hit]]; out[hit, EDGE_DIM] = 1
-        return out
-
-# %% ../nbs/05_gat.ipynb #87869cbc
-def product_vectors(shop, # a `kokoc.data.Shop` (uses `mapping`, `vectors`)
-                    product_ids:np.ndarray, # sorted product ids
-                   ) -> np.ndarray:
-    "Title embedding per product (zeros where a product has no vector)."
-    vec = np.asarray(shop.vectors, np.float32)
-    m = shop.mapping
-    m = m[(m.vector_id >= 0) & (m.vector_id < len(vec))].drop_duplicates('product_id')
-    out = np.zeros((len(product_ids), vec.shape[1]), np.float32)
-    pos = np.searchsorted(product_ids, m.product_id.to_numpy())
-    ok = (pos < len(product_ids)) & (product_ids[np.clip(pos, 0, len(product_ids) - 1)] == m.product_id.to_numpy())
-    out[pos[ok]] = vec[m.vector_id.to_numpy()[ok]]
-    return out
-
-def _recency(age_days, half_life): return np.power(0.5, age_days / half_life).astype(np.float32)
-
-def _covisits(ev:pd.DataFrame, max_gap_h:float, top:int):
-    "Consecutive distinct product touches of a user within `max_gap_h` hours, top `top` per product."
-    ev = ev.sort_values(['user', 'ts'], kind='stable')
-    u, p, ts = ev.user.to_numpy(), ev.pidx.to_numpy(), ev.ts.to_numpy()
-    ok = (u[1:] == u[:-1]) & (p[1:] != p[:-1]) & ((ts[1:] - ts[:-1]) <= np.timedelta64(int(max_gap_h * 3600), 's'))
-    a, b = p[:-1][ok], p[1:][ok]
-    if len(a) == 0: return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 1), np.float32)
-    pairs = pd.DataFrame({'a': np.r_[a, b], 'b': np.r_[b, a]}).value_counts().rename('n').reset_index()
-    pairs = pairs.sort_values(['a', 'n', 'b'], ascending=[True, False, True], kind='stable')
-    pairs = pairs[pairs.groupby('a').cumcount() < top].sort_values(['b', 'a'])
-    return (pairs.a.to_numpy(np.int64), pairs.b.to_numpy(np.int64),
-            np.log1p(pairs.n.to_numpy(np.float32))[:, None])
-
-def build_graph(shop,                # a `kokoc.data.Shop` (events, catalog, vectors, mapping, users)
-                cutoff,              # only events with ts <= cutoff enter the graph
-                gcfg,                # `models.gat` section
-                pcfg,                # `preprocessing` section
-                horizon_days:float=3,# recent-activity window for product trends
-                embed:tuple|None=None, # `(product ids, vectors)` to take title embeddings from (default: `shop.vectors`)
-               ) -> ShopGraph:
-    "The user–product graph from events up to `cutoff`: typed, recency-weighted, pruned edges and node features."
-    cutoff = pd.Timestamp(cutoff)
-    cat = shop.catalog.drop_duplicates('product_id')
-    ev = shop.events
-    ev = ev[(ev.ts <= cutoff) & (ev.ts > cutoff - pd.Timedelta(days=pcfg.history_days))]
-    product_ids = np.union1d(cat.product_id.to_numpy(np.int64), ev.product_id.to_numpy(np.int64))
-    product_ids = product_ids[product_ids >= 0]
-    n_u, n_p, hl = len(shop.users), len(product_ids), float(pcfg.recency_half_life_days)
-    age = ((cutoff - ev.ts).dt.total_seconds() / 86400).to_numpy(np.float64)
-    uc = ev.user.to_numpy(np.int64)
-    # users: counts per type, all events, recency of the last event
-    typ = _type_lut()[ev.action.to_numpy().astype(np.int64).clip(0, 15)]
-    pe = (ev.product_id.to_numpy() >= 0) & (typ >= 0)
-    ucnt = np.zeros((n_u, len(EDGE_TYPES)), np.float32)
-    np.add.at(ucnt, (uc[pe], typ[pe]), 1.0)
-    u_all = np.bincount(uc, minlength=n_u).astype(np.float32)
-    u_last = np.full(n_u, np.inf); np.minimum.at(u_last, uc, age)
-    u_rec = np.where(np.isfinite(u_last), _recency(np.where(np.isfinite(u_last), u_last, 0), hl), 0)
-    # edges: one per (user, product), weights per type, pruned to each user's latest products
-    pidx = np.searchsorted(product_ids, ev.product_id.to_numpy()[pe])
-    t, wt = typ[pe].astype(np.int64), _recency(age[pe], hl)
-    key, inv = np.unique(uc[pe] * n_p + pidx, return_inverse=True)      # sorted by (user, product)
-    W = np.stack([np.bincount(inv, weights=wt * (t == k), minlength=len(key)) for k in range(len(EDGE_TYPES))], 1)
-    R = np.zeros(len(key), np.float32); np.maximum.at(R, inv, wt)
-    eu, ep = key // n_p, key % n_p
-    order = np.lexsort((-R, eu))
-    first = np.r_[0, np.flatnonzero(np.diff(eu[order])) + 1] if len(order) else np.zeros(0, np.int64)
-    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
-    keep = np.sort(order[rank < int(gcfg.max_products_per_user)])
-    eu, ep = eu[keep], ep[keep]
-    attr = np.c_[np.log1p(W[keep]), R[keep]].astype(np.float32)
-    e = pd.DataFrame({'user': uc[pe], 'pidx': pidx, 'typ': t, 'ts': ev.ts.to_numpy()[pe]})
-    n_up = np.bincount(eu, minlength=n_u).astype(np.float32)
-    user_x = np.c_[np.log1p(ucnt), np.log1p(u_all), np.log1p(n_up), u_rec].astype(np.float32)
-    # products: catalog attributes and activity
-    c = cat.set_index('product_id').reindex(product_ids)
-    price = c.price.to_numpy(np.float32); old = c.old_price.to_numpy(np.float32)
-    disc = np.where((price > 0) & (old > price), old / np.where(price > 0, price, 1) - 1, 0)
-    add_age = ((cutoff - c.add_date).dt.total_seconds() / 86400).to_numpy(np.float64)
-    add_age = np.where(np.isfinite(add_age), np.clip(add_age, 0, 365) / 365, 1.0)
-    pcnt = np.zeros((n_p, len(EDGE_TYPES)), np.float32); np.add.at(pcnt, (pidx, t), 1.0)
-    recent = age[pe] <= horizon_days
-    prec = np.zeros((n_p, len(EDGE_TYPES)), np.float32); np.add.at(prec, (pidx[recent], t[recent]), 1.0)
-    if embed is None: vec = product_vectors(shop, product_ids)
-    else:
-        ids, E = embed; pos = np.searchsorted(ids, product_ids).clip(0, len(ids) - 1)
-        vec = np.where((ids[pos] == product_ids)[:, None], E[pos], 0).astype(np.float32)
-    prod_x = np.c_[np.log1p(pcnt), np.log1p(prec), np.log1p(np.nan_to_num(price, nan=0).clip(0)),
-                   np.isnan(price), disc.clip(0, 5), add_age, (np.abs(vec).sum(1) > 0)].astype(np.float32)
-    g = ShopGraph(cutoff, product_ids, n_u, eu.astype(np.int64), ep.astype(np.int64), attr,
-                  user_x, prod_x, vec, c.category_id.fillna(-1).to_numpy(np.int64))
-    if gcfg.covisit_edges:
-        g.co_src, g.co_dst, g.co_w = _covisits(e[['user', 'pidx', 'ts']], pcfg.covisit_max_gap_hours, int(gcfg.covisit_top))
-    return g
+__all__ = ['GAT_PARAMS', 'GRAPH_PREPROCESSING', 'GATNet', 'GATModel', 'gat_candidates', 'fit_gat']
 
 # %% ../nbs/05_gat.ipynb #68f3ee97
 def _tensors(g:ShopGraph, norm:dict, cats:np.ndarray, device) -> dict:
@@ -196,58 +69,40 @@ class GATNet(nn.Module):
         return (zu[u] * zp[p]).sum(-1) / math.sqrt(zu.shape[1]) + self.pair(pair).squeeze(-1)
 
 # %% ../nbs/05_gat.ipynb #485e4426
-def _device(choice:str, log=None) -> str:
-    "`cuda` when asked for (or `auto`) and present, else `cpu`."
-    if choice in ('cuda', 'auto') and torch.cuda.is_available(): return 'cuda'
-    if choice == 'cuda' and log: log.warning("training.device=cuda but no GPU is visible: using the CPU")
-    return 'cpu'
+GAT_PARAMS = ('dim', 'heads', 'layers', 'dropout', 'conv', 'covisit_edges', 'covisit_top', 'max_products_per_user', 'lr', 'negatives',
+              'hard_negatives', 'target_days', 'epochs', 'steps_per_epoch', 'max_targets', 'patience', 'time_budget_s')
+GRAPH_PREPROCESSING = ('history_days', 'recency_half_life_days', 'covisit_max_gap_hours')
 
-def _threads(cfg, size:int) -> int:
-    "`training.threads`, but one thread for tiny graphs (measured ~7x faster on shared cores: no thread hand-off)."
-    return 1 if size < 50_000 else int(cfg.training.threads)
-
-def link_targets(shop, # a `kokoc.data.Shop`
-                 start, end, # targets are cart / order events with start < ts <= end
-                 product_ids:np.ndarray, # product nodes of the message graph
-                ) -> tuple:
-    "Distinct (user, product node) pairs carted or ordered in `(start, end]`."
-    ev = shop.events
-    ev = ev[(ev.ts > start) & (ev.ts <= end) & ev.action.isin([ACTION_CODE['addB'], ACTION_CODE['order']]) & (ev.product_id >= 0)]
-    p = np.searchsorted(product_ids, ev.product_id.to_numpy())
-    ok = (p < len(product_ids)) & (product_ids[np.clip(p, 0, len(product_ids) - 1)] == ev.product_id.to_numpy())
-    key = np.unique(ev.user.to_numpy(np.int64)[ok] * len(product_ids) + p[ok])
-    return key // len(product_ids), key % len(product_ids)
-
-class GATModel:
-    "GAT link predictor on the user–product graph with the common fit / score / save / load interface."
-    def __init__(self, params=None, # `models.gat` (default: from `ctx` or the configuration files)
-                 ctx=None,          # the stage context (configuration, logger, run folder)
-                 shop=None,         # the shop to build graphs from (default: `kokoc.data.load_shop(ctx)`)
-                 cfg=None,          # the full configuration when there is no `ctx`
+class GATModel(Model):
+    "GAT link predictor on the user–product graph behind the common model interface."
+    name = 'gat'
+    def __init__(self, params:dict,              # the `models.gat` section (every key of `GAT_PARAMS`)
+                 training:dict|None=None,        # the `training` section: threads, device, seed, k
+                 preprocessing:dict|None=None,   # the `preprocessing` section (every key of `GRAPH_PREPROCESSING`)
+                 horizon_days:int=3,             # days after a cutoff: product trends, the valid window's orders
+                 shop=None,                      # the Shop the graphs are built from (to fit and to score)
+                 log:logging.Logger|None=None,   # where progress goes (default: the `kokoc.gat` logger)
                 ):
-        from kokoc.config import load_config
-        self.cfg = ctx.cfg if ctx is not None else (cfg or load_config())
-        self.params = as_config(dict(params or self.cfg.models.gat))
-        self.ctx, self._shop = ctx, shop
-        self.log = ctx.log if ctx is not None else __import__('logging').getLogger('kokoc.gat')
-        self.device = _device(self.cfg.training.device, self.log)
+        super().__init__(training)
+        for what, got, need in [('models.gat', params, GAT_PARAMS), ('preprocessing', preprocessing, GRAPH_PREPROCESSING)]:
+            miss = [k for k in need if k not in (got or {})]
+            if miss: raise ValueError(f"GATModel: the {what} parameters lack {', '.join(miss)}")
+        self.params, self.preprocessing = as_config(dict(params)), as_config(dict(preprocessing))
+        self.horizon, self._shop = horizon_days, shop
+        self.log = log or logging.getLogger('kokoc.gat')
+        self.device = resolve_device('torch', self.want_device)
         self.net, self.history, self._graphs, self._z = None, [], {}, {}
 
     @property
     def shop(self):
-        if self._shop is None:
-            from kokoc.data import load_shop
-            self._shop = load_shop(self.ctx)
+        if self._shop is None: raise ValueError("GATModel needs the shop: pass shop=... (to the constructor or to load)")
         return self._shop
 
     def title_embeddings(self):
-        "`(product ids, vectors)` from `kokoc.embeddings.product_embeddings` when that stage exists, else None."
+        "`(product ids, vectors)` from `kokoc.embeddings.product_embeddings` (`title_source: auto`), else None (`shop.vectors`)."
         if getattr(self, '_embed', False) is False:
-            try:
-                if self.params.get('title_source', 'auto') != 'auto': raise ImportError
-                from kokoc.embeddings import product_embeddings
-            except ImportError: self._embed = None
-            else:
+            self._embed = None
+            if self.params.get('title_source', 'auto') == 'auto':
                 E, index, _ = product_embeddings(self.shop)
                 self._embed = (index.to_numpy(np.int64), np.asarray(E, np.float32))
         return self._embed
@@ -256,33 +111,41 @@ class GATModel:
         "The graph at `cutoff` (built once, then kept)."
         c = pd.Timestamp(cutoff)
         if c not in self._graphs:
-            self._graphs[c] = build_graph(self.shop, c, self.params, self.cfg.preprocessing, self.cfg.split.horizon_days,
-                                          embed=self.title_embeddings())
+            self._graphs[c] = build_graph(self.shop, c, self.params, self.preprocessing, self.horizon, embed=self.title_embeddings())
         return self._graphs[c]
 
+    def _new_net(self) -> GATNet:
+        P = self.params
+        return GATNet(**self.dims, dim=P.dim, heads=P.heads, layers=P.layers, dropout=P.dropout, conv=P.conv,
+                      covisit=P.covisit_edges).to(self.device)
+
 # %% ../nbs/05_gat.ipynb #eaac9300
-def _fit(self:GATModel, tables:dict|None=None, # stage tables: the earliest 'train' cutoff is used, 'valid' for early stopping
-         cutoff=None,        # or the training cutoff directly (no table needed)
-         valid_fn=None,      # or a callable returning the validation score (higher is better)
-        ) -> GATModel:
-    "Train on cart/order links before the train cutoff; early-stop on valid Recall@25."
+@patch
+def _valid_recall(self:GATModel, va:pd.DataFrame, # the valid window's rows of its buyers
+                 ) -> float:
+    "Recall@k of the network on the valid window, counted as `kokoc.evaluate.evaluate_scores` counts it."
+    cfg = as_config({'training': {'k': self.k, 'bootstrap': 0, 'seed': self.seed}, 'split': {'horizon_days': self.horizon}})
+    return float(evaluate_scores(self.shop, cfg, va, self._score(va), buyers=False)[f'recall@{self.k}'])
+
+@patch
+def _fit(self:GATModel, tables:dict, # window tables: the earliest 'train' cutoff is trained on, 'valid' early-stops
+         callbacks:list,             # called with (epoch, valid Recall@k) after every epoch
+        ):
+    "Train on cart/order links before the train cutoff; early-stop on valid Recall@k (on the loss when the valid window has no buyers)."
     P, t0 = self.params, time.time()
-    seed = int(self.cfg.training.seed); torch.manual_seed(seed); rng = np.random.default_rng(seed)
-    cutoff = pd.Timestamp(tables['train'].cutoff.min() if cutoff is None else cutoff)
-    if valid_fn is None and tables is not None and 'valid' in tables and self.ctx is not None:
-        from kokoc.data import valid_recall, buyers_only
-        va = buyers_only(self.ctx, tables['valid'])     # Recall@25 sees only buyers' lists: score their rows alone
-        valid_fn = lambda: valid_recall(self.ctx, va, self.score(va))
+    torch.manual_seed(self.seed); rng = np.random.default_rng(self.seed)
+    cutoff, valid = pd.Timestamp(tables['train'].cutoff.min()), tables['valid']
+    buyers = labels_for(self.shop.events, valid['cutoff'].iloc[0], self.horizon)['user'].unique()
+    va = valid[np.isin(valid['user'].to_numpy(), buyers)]     # Recall@k sees only buyers' lists: score their rows alone
     gm = self.graph(cutoff - pd.Timedelta(days=P.target_days))
-    torch.set_num_threads(_threads(self.cfg, len(gm.edge_user)))
+    torch.set_num_threads(threads_for(len(gm.edge_user), self.threads))
     pu, pp = link_targets(self.shop, gm.cutoff, cutoff, gm.product_ids)
     if len(pu) == 0: raise ValueError(f"GAT: no cart/order events in ({gm.cutoff}, {cutoff}] to learn from")
     sd = lambda a: np.where(a.std(0) > 1e-6, a.std(0), 1).astype(np.float32)
     self.norm = dict(user_mu=gm.user_x.mean(0), user_sd=sd(gm.user_x), prod_mu=gm.prod_x.mean(0), prod_sd=sd(gm.prod_x))
     self.cats = np.unique(self.shop.catalog.category_id.to_numpy(np.int64))
     self.dims = dict(n_user=gm.user_x.shape[1], n_prod=gm.prod_x.shape[1] + gm.prod_vec.shape[1], n_cats=len(self.cats))
-    self.net = GATNet(**self.dims, dim=P.dim, heads=P.heads, layers=P.layers, dropout=P.dropout, conv=P.conv,
-                      covisit=P.covisit_edges).to(self.device)
+    self.net = self._new_net()
     opt = torch.optim.Adam(self.net.parameters(), lr=P.lr)
     d = _tensors(gm, self.norm, self.cats, self.device)
     n_p, K = len(gm.product_ids), int(P.negatives); kh = int(round(K * P.hard_negatives))
@@ -310,32 +173,33 @@ def _fit(self:GATModel, tables:dict|None=None, # stage tables: the earliest 'tra
             loss = F.cross_entropy(logits, torch.zeros(len(u), dtype=torch.long, device=self.device))
             opt.zero_grad(); loss.backward(); opt.step(); losses.append(loss.item())
         self.net.eval(); self._z.clear()
-        score = float(valid_fn()) if valid_fn else -float(np.mean(losses))
+        score = self._valid_recall(va) if len(va) else float('nan')
+        score = score if score == score else -float(np.mean(losses))
         self.history.append(dict(epoch=epoch + 1, loss=float(np.mean(losses)), valid=score, seconds=round(time.time() - t0, 1)))
         self.log.info(f"GAT epoch {epoch + 1}: loss {np.mean(losses):.4f}, valid {score:.4f}, {time.time() - t0:.0f} s")
+        stop = stop_requested(callbacks, epoch + 1, score)
         if score > best: best, best_state, bad = score, copy.deepcopy(self.net.state_dict()), 0
         else: bad += 1
         if bad >= P.patience: self.log.info(f"GAT: early stop after epoch {epoch + 1}"); break
+        if stop: self.stopped_at = epoch + 1; self.log.info(f"GAT: stopped by a callback after epoch {epoch + 1}"); break
         if time.time() - t0 > P.time_budget_s: self.log.info(f"GAT: time budget {P.time_budget_s} s reached"); break
     self.net.load_state_dict(best_state); self.net.eval(); self._z.clear()
     self.fit_cutoff, self.best_valid = cutoff, best
-    return self
-GATModel.fit = _fit
 
-def _embeddings(self:GATModel, cutoff):
+@patch
+def embeddings(self:GATModel, cutoff):
     "Node embeddings of the graph at `cutoff` (eval mode, kept until the next fit)."
     c = pd.Timestamp(cutoff)
     if c not in self._z:
         g = self.graph(c)
         with torch.no_grad(): self._z[c] = self.net.embed(_tensors(g, self.norm, self.cats, self.device))
     return self._z[c]
-GATModel.embeddings = _embeddings
 
+@patch
 def _score(self:GATModel, table:pd.DataFrame, # candidate rows `user, product_id, cutoff`
-           chunk:int=1_000_000) -> pd.Series:
+           chunk:int=1_000_000) -> np.ndarray:
     "Scores aligned to the rows of `table`; each cutoff's rows are scored on the graph at that cutoff."
-    if self.net is None: raise RuntimeError("GATModel.score: fit or load the model first")
-    torch.set_num_threads(_threads(self.cfg, len(table)))
+    torch.set_num_threads(threads_for(len(table), self.threads))
     out = np.zeros(len(table), np.float32)
     cuts = table['cutoff'].to_numpy()
     for c in pd.unique(cuts):
@@ -351,31 +215,32 @@ def _score(self:GATModel, table:pd.DataFrame, # candidate rows `user, product_id
             with torch.no_grad():
                 out[rows[sl]] = self.net.score(zu, zp, torch.as_tensor(u[sl], device=self.device),
                                                torch.as_tensor(p[sl], device=self.device), pair).cpu().numpy()
-    return pd.Series(out, index=table.index, name='gat')
-GATModel.score = _score
+    return out
 
-def _save(self:GATModel, path) -> Path:
-    "Write weights, normalisation, vocabulary and history to `path` (atomically)."
-    from kokoc.pipeline import atomic_write
-    blob = dict(state={k: v.cpu() for k, v in self.net.state_dict().items()}, params=dict(self.params), norm=self.norm,
-                cats=self.cats, dims=self.dims, history=self.history, fit_cutoff=str(self.fit_cutoff),
-                best_valid=self.best_valid, config=self.cfg.to_dict())
+def _plain(d): return json.loads(json.dumps(d))   # nested Config -> plain dicts and lists (loadable with weights_only)
+
+@patch
+def _save(self:GATModel, path:Path) -> Path:
+    "Write the weights and plain metadata to `path` (atomically): tensors and JSON values only, loadable with `weights_only`."
+    meta = _plain(dict(params=self.params, preprocessing=self.preprocessing, horizon=self.horizon, dims=self.dims,
+                       training={'threads': self.threads, 'device': self.want_device, 'seed': self.seed, 'k': self.k},
+                       history=self.history, fit_cutoff=str(self.fit_cutoff), best_valid=float(self.best_valid)))
+    blob = {'format': 1, 'meta': meta, 'state': {k: v.cpu() for k, v in self.net.state_dict().items()},
+            'norm': {k: torch.as_tensor(v) for k, v in self.norm.items()}, 'cats': torch.as_tensor(self.cats)}
     return atomic_write(path, lambda t: torch.save(blob, t))
-GATModel.save = _save
 
-def _load(cls, path, # a file written by `save`
-          ctx=None, shop=None) -> GATModel:
-    "A fitted model read from `path`; graphs are built from `shop` (or `load_shop(ctx)`)."
-    blob = torch.load(path, map_location='cpu', weights_only=False)
-    m = cls(blob['params'], ctx=ctx, shop=shop, cfg=None if ctx is not None else as_config(blob['config']))
-    m.norm, m.cats, m.dims, m.history = blob['norm'], blob['cats'], blob['dims'], blob['history']
-    m.fit_cutoff, m.best_valid = pd.Timestamp(blob['fit_cutoff']), blob['best_valid']
-    P = m.params
-    m.net = GATNet(**m.dims, dim=P.dim, heads=P.heads, layers=P.layers, dropout=P.dropout, conv=P.conv,
-                   covisit=P.covisit_edges).to(m.device)
-    m.net.load_state_dict(blob['state']); m.net.eval()
+@patch(cls_method=True)
+def _load(cls:GATModel, path:Path, # a file written by `save`
+          shop=None, log=None) -> GATModel:
+    "A fitted model read from `path` (`weights_only`: the file cannot run code); graphs are built from `shop`."
+    blob = torch.load(path, map_location='cpu', weights_only=True)
+    if blob.get('format') != 1: raise ValueError(f"{path}: not a Kokoc GAT checkpoint")
+    meta = blob['meta']
+    m = cls(meta['params'], meta['training'], meta['preprocessing'], meta['horizon'], shop=shop, log=log)
+    m.norm, m.cats = {k: v.numpy() for k, v in blob['norm'].items()}, blob['cats'].numpy()
+    m.dims, m.history, m.best_valid, m.fit_cutoff = meta['dims'], meta['history'], meta['best_valid'], pd.Timestamp(meta['fit_cutoff'])
+    m.net = m._new_net(); m.net.load_state_dict(blob['state']); m.net.eval()
     return m
-GATModel.load = classmethod(_load)
 
 # %% ../nbs/05_gat.ipynb #492285d2
 def gat_candidates(model:GATModel, # a fitted model
@@ -396,9 +261,11 @@ def gat_candidates(model:GATModel, # a fitted model
 
 # %% ../nbs/05_gat.ipynb #f437b4ad
 def fit_gat(ctx, # the stage context
-            tables:dict, # from `kokoc.data.stage_tables`
+            tables:dict, # from `kokoc.tables.stage_tables`
            ) -> GATModel:
-    "The run's GAT model: loaded from `models/gat_model.ckpt` when its key matches, else fitted and saved."
+    "The run's GAT model: loaded from the run folder (`models/gat_model.ckpt`) when its key matches, else fitted and saved."
     key = ctx.key('models.gat', 'preprocessing', 'split', 'data_paths', 'training.seed')
-    return ctx.run.cached('models/gat_model.ckpt', key, lambda: GATModel(ctx=ctx).fit(tables),
-                          save=lambda m, p: m.save(p), load=lambda p: GATModel.load(p, ctx=ctx))
+    c, shop = ctx.cfg, load_shop(ctx)
+    build = lambda: GATModel(c.models.gat, c.training, c.preprocessing, c.split.horizon_days, shop, ctx.log).fit(tables)
+    return ctx.run.cached(ctx.run.rel('model', 'gat'), key, build,
+                          save=lambda m, p: m.save(p), load=lambda p: GATModel.load(p, shop=shop, log=ctx.log))

@@ -8,8 +8,8 @@ import numpy as np, pandas as pd
 from sklearn.metrics import roc_auc_score
 
 # %% auto #0
-__all__ = ['top_k', 'recall_at_k', 'hitrate_at_k', 'ndcg_at_k', 'map_at_k', 'bootstrap_ci', 'evaluate_recs', 'buyer_metrics',
-           'candidate_recall', 'candidate_recall_per_user', 'mean_recall']
+__all__ = ['top_k', 'recall_at_k', 'hitrate_at_k', 'ndcg_at_k', 'map_at_k', 'bootstrap_ci', 'paired_bootstrap', 'Result',
+           'evaluate_recs', 'buyer_metrics', 'candidate_recall', 'candidate_recall_per_user', 'mean_recall']
 
 # %% ../nbs/metrics.ipynb #b9978e1e
 def top_k(table:pd.DataFrame, # candidate rows with columns `user`, `product_id`
@@ -100,7 +100,24 @@ def bootstrap_ci(values,           # per-user metric values
     lo, hi = np.quantile(means, [alpha / 2, 1 - alpha / 2])
     return [float(lo), float(hi)]
 
+# %% ../nbs/metrics.ipynb #4a598e59
+def paired_bootstrap(a:pd.Series,      # per-user values of model A (index: user)
+                     b:pd.Series,      # per-user values of model B (index: user)
+                     n:int=1000,       # resamples
+                     seed:int=0,       # random seed
+                     alpha:float=0.05, # 1 - confidence level
+                    ) -> dict:
+    "Mean of A − B over the users both were scored on, its percentile bootstrap interval, and how often each side wins."
+    j = a.index.intersection(b.index)
+    d = (a.reindex(j).astype('float64') - b.reindex(j).astype('float64')).to_numpy()
+    return {'diff': float(d.mean()) if len(d) else float('nan'), 'ci': bootstrap_ci(d, n, seed, alpha),
+            'users': int(len(d)), 'a_better': int((d > 0).sum()), 'b_better': int((d < 0).sum())}
+
 # %% ../nbs/metrics.ipynb #097df905
+class Result(dict):
+    "A model's numbers (a plain dict in `metrics.json`), carrying the per-buyer recall behind them in `.per_user`."
+    per_user: pd.Series|None = None
+
 def evaluate_recs(recs:pd.DataFrame,    # recommendations `user, product_id, rank`
                   truth:pd.DataFrame,   # purchases `user, product_id` in the window
                   eligible_users,       # users with any event before the cutoff
@@ -109,20 +126,22 @@ def evaluate_recs(recs:pd.DataFrame,    # recommendations `user, product_id, ran
                   n_boot:int=1000,      # bootstrap resamples for the interval
                   seed:int=0,           # bootstrap seed
                  ) -> dict:
-    "Recall (with CI), Recall over all buyers, NDCG, MAP and HitRate at `k`, and the buyer count."
+    "Recall (with CI), Recall over all buyers, NDCG, MAP and HitRate at `k`, and the buyer count; `.per_user` holds the per-buyer recall."
     t = _dedup_truth(truth)
     buyers = pd.unique(t['user'].to_numpy())
     elig = buyers[np.isin(buyers, np.asarray(eligible_users))]
     everyone = buyers if all_users is None else buyers[np.isin(buyers, np.asarray(all_users))]
     rec = recall_at_k(recs, t, elig, k)
     mean = lambda s: float(s.mean()) if len(s) else float('nan')
-    return {f'recall@{k}': mean(rec),
+    out = Result({f'recall@{k}': mean(rec),
             f'recall@{k}_ci': bootstrap_ci(rec.to_numpy(), n_boot, seed),
             f'recall@{k}_all': mean(recall_at_k(recs, t, everyone, k)),
             f'ndcg@{k}': mean(ndcg_at_k(recs, t, elig, k)),
             f'map@{k}': mean(map_at_k(recs, t, elig, k)),
             f'hitrate@{k}': mean(hitrate_at_k(recs, t, elig, k)),
-            'buyers': int(len(elig)), 'buyers_all': int(len(everyone))}
+            'buyers': int(len(elig)), 'buyers_all': int(len(everyone))})
+    out.per_user = rec
+    return out
 
 # %% ../nbs/metrics.ipynb #2bceb544
 def buyer_metrics(user_scores:pd.Series, # index user, value: higher = more likely to buy

@@ -4,18 +4,23 @@
 
 # %% ../nbs/02_smote.ipynb #223bc938
 from __future__ import annotations
-import pickle, time
+import time
 from pathlib import Path
 import numpy as np, pandas as pd
+import lightgbm as lgb
 from sklearn.impute import SimpleImputer
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 from imblearn.over_sampling import SMOTE, SMOTENC
 from imblearn.under_sampling import RandomUnderSampler
+from .store import write_json, read_json
+from .tables import feature_columns, stage_tables
+from .evaluate import valid_recall, buyers_only
 
 # %% auto #0
-__all__ = ['VARIANTS', 'SYNTHESISING', 'class_balance', 'FeaturePrep', 'resample', 'model_inputs', 'small_classifier',
-           'smote_ablation', 'choose_variant', 'training_features', 'smote_ablation_for', 'smote_training_table']
+__all__ = ['SCALER_STATE', 'VARIANTS', 'SYNTHESISING', 'class_balance', 'FeaturePrep', 'prep_files', 'resample', 'model_inputs',
+           'small_classifier', 'smote_ablation', 'choose_variant', 'smote_ablation_for', 'smote_training_table',
+           'classifier_training_table']
 
 # %% ../nbs/02_smote.ipynb #ddceaa66
 def class_balance(y, # 0/1 labels
@@ -43,8 +48,7 @@ class FeaturePrep:
             pos = df['label'].to_numpy() == 1 if 'label' in df else np.zeros(len(df), bool)
             rest = np.random.default_rng(seed).choice(np.flatnonzero(~pos), max(max_rows - pos.sum(), 0), replace=False)
             df = df.iloc[np.sort(np.concatenate([np.flatnonzero(pos), rest]))]
-        X = df[self.features].astype('float64')
-        self.imputer = SimpleImputer(strategy='median', keep_empty_features=True).fit(X)
+        self.imputer = _imputer().fit(df[self.features].astype('float64'))
         self.scaler = StandardScaler().fit(self.impute(df)[self.numeric])
         return self
     def impute(self, df:pd.DataFrame) -> pd.DataFrame:
@@ -62,19 +66,34 @@ class FeaturePrep:
         X[self.numeric] = self.scaler.inverse_transform(X[self.numeric]).astype('float32')
         for c in self.categorical: X[c] = np.round(X[c]).astype('int64')
         return X
-    def save(self, folder:str|Path):
-        "Write `imputer.pkl` and `scaler.pkl` (and the column lists) into `folder`."
-        from kokoc.pipeline import atomic_write
-        meta = dict(features=self.features, categorical=self.categorical)
-        for name, obj in (('imputer', (self.imputer, meta)), ('scaler', self.scaler)):
-            atomic_write(Path(folder)/f'{name}.pkl', lambda t, o=obj: Path(t).write_bytes(pickle.dumps(o)))
+    def save(self, imputer:str|Path, # the imputer's file, `imputer.json` (it also holds the column lists)
+             scaler:str|Path,        # the scaler's file, `scaler.json`
+            ):
+        "Write the fitted imputer and scaler as plain JSON arrays."
+        write_json(imputer, dict(features=self.features, categorical=self.categorical, statistics_=self.imputer.statistics_.tolist()))
+        write_json(scaler, {k: np.asarray(getattr(self.scaler, k)).tolist() for k in SCALER_STATE})
     @classmethod
-    def load(cls, folder:str|Path):
-        "Read what `save` wrote."
-        imp, meta = pickle.loads((Path(folder)/'imputer.pkl').read_bytes())
-        p = cls(meta['features'], meta['categorical']); p.imputer = imp
-        p.scaler = pickle.loads((Path(folder)/'scaler.pkl').read_bytes())
+    def load(cls, imputer:str|Path, scaler:str|Path) -> 'FeaturePrep':
+        "Read what `save` wrote: estimators that transform exactly as the saved ones."
+        d = read_json(imputer)
+        p = cls(d['features'], d['categorical'])
+        p.imputer = _restored(_imputer(), p.features, {'statistics_': d['statistics_']})
+        p.scaler = _restored(StandardScaler(), p.numeric, read_json(scaler))
         return p
+
+SCALER_STATE = ('mean_', 'var_', 'scale_', 'n_samples_seen_')   # what a fitted StandardScaler holds
+
+def _imputer() -> SimpleImputer: return SimpleImputer(strategy='median', keep_empty_features=True)
+
+def _restored(est, columns:list, state:dict):
+    "`est` fitted on one dummy row of `columns` (its bookkeeping), then given the saved fitted values."
+    est.fit(pd.DataFrame(np.zeros((1, len(columns))), columns=columns))
+    for k, v in state.items(): setattr(est, k, np.asarray(v, np.float64) if isinstance(v, list) else v)
+    return est
+
+def prep_files(ctx) -> tuple:
+    "Where a stage keeps the fitted imputer and scaler: `imputer.json`, `scaler.json` in the run's interim folder."
+    return ctx.run.interim('imputer.json'), ctx.run.interim('scaler.json')
 
 # %% ../nbs/02_smote.ipynb #1ad1f3c9
 VARIANTS = ['none', 'smote', 'undersample', 'smote_undersample', 'class_weight']
@@ -148,7 +167,6 @@ def small_classifier(cfg,          # configuration (`smote.ablation_estimators`,
                      rows:int=0,   # training rows: below 2 M one thread is faster on shared cores (measured: 190k rows 9 s vs 220 s)
                     ) -> 'lgb.LGBMClassifier':
     "The ablation's model: a small LightGBM binary classifier."
-    import lightgbm as lgb
     return lgb.LGBMClassifier(n_estimators=int(getattr(cfg.smote, 'ablation_estimators', 150)), learning_rate=0.05,
                               num_leaves=31, min_child_samples=20, subsample=0.8, subsample_freq=1, colsample_bytree=0.8,
                               n_jobs=cfg.training.threads if rows > 2_000_000 else 1,
@@ -183,34 +201,27 @@ def choose_variant(ablation:pd.DataFrame, # from `smote_ablation`
     return str(r.index[int(np.argmax(r.to_numpy()))])
 
 # %% ../nbs/02_smote.ipynb #616a4a58
-def training_features(table:pd.DataFrame) -> list:
-    "Feature columns of a (resampled) training table: everything but ids, cutoff, label and sample_weight."
-    from kokoc.data import feature_columns
-    return [c for c in feature_columns(table) if c != 'sample_weight']
-
 def _stage_prep(ctx, train, feats):
     prep = FeaturePrep(feats, ctx.cfg.smote.get('categorical', [])).fit(train)
-    prep.save(ctx.run/'data'/'interim')
+    prep.save(*prep_files(ctx))
     return prep
 
 def smote_ablation_for(ctx) -> pd.DataFrame:
-    "The ablation on the run's train and valid tables (cached in `data/interim/smote_ablation.pkl`)."
-    from kokoc.data import stage_tables, valid_recall
+    "The ablation on the run's train and valid tables (cached in `data/interim/smote_ablation.parquet`)."
     def build():
-        from kokoc.data import buyers_only
         tabs = stage_tables(ctx, windows=('train', 'valid'))
-        feats = training_features(tabs['train'])
+        feats = feature_columns(tabs['train'])
         prep = _stage_prep(ctx, tabs['train'], feats)
         # valid Recall@25 only looks at the lists of users who bought: score their rows alone (same numbers, less work)
         return smote_ablation(tabs['train'], buyers_only(ctx, tabs['valid']), feats, ctx.cfg, lambda t, s: valid_recall(ctx, t, s), prep, ctx.log)
-    return ctx.run.cached('data/interim/smote_ablation.pkl', ctx.key('data_paths', 'preprocessing', 'split', 'smote', 'training'), build)
+    return ctx.run.cached(ctx.run.rel('interim', 'smote_ablation.parquet'), ctx.key('data_paths', 'preprocessing', 'split', 'smote', 'training'),
+                          build, save=lambda df, p: df.to_parquet(p), load=pd.read_parquet)
 
 def smote_training_table(ctx) -> pd.DataFrame:
     "The training window resampled with the chosen variant (cached `data/processed/train_data_resampled.parquet`)."
-    from kokoc.data import stage_tables
     def build():
         train = stage_tables(ctx, windows=('train',))['train']
-        feats = training_features(train)
+        feats = feature_columns(train)
         v = ctx.cfg.smote.variant
         if v == 'auto': v = choose_variant(smote_ablation_for(ctx), ctx.cfg)
         prep = _stage_prep(ctx, train, feats)
@@ -224,5 +235,17 @@ def smote_training_table(ctx) -> pd.DataFrame:
         ctx.log.info(f"train_data_resampled ({v}): {len(out):,} rows, {int(y.sum()):,} positives, {len(y)-n:,} synthetic")
         return out
     key = ctx.key('data_paths', 'preprocessing', 'split', 'smote', 'training')
-    return ctx.run.cached('data/processed/train_data_resampled.parquet', key, build,
+    return ctx.run.cached(ctx.run.rel('processed', 'train_data_resampled.parquet'), key, build,
                           save=lambda df, p: df.to_parquet(p, index=False), load=pd.read_parquet)
+
+def classifier_training_table(ctx, tables:dict, # the run context and the window tables (`train` fits a missing imputer)
+                             ) -> tuple:
+    "The classifiers' training table, the variant that made it, and the gap fill its rows got (None unless synthesised)."
+    t, v, fill = smote_training_table(ctx), str(ctx.cfg.smote.variant), None
+    if v == 'auto': v = choose_variant(smote_ablation_for(ctx), ctx.cfg)
+    if v in SYNTHESISING:   # gaps were filled with these training medians; scoring must do the same
+        files = prep_files(ctx)
+        prep = (FeaturePrep.load(*files) if all(f.exists() for f in files) else
+                FeaturePrep(feature_columns(tables['train']), ctx.cfg.smote.get('categorical', [])).fit(tables['train']))
+        fill = dict(zip(prep.features, map(float, prep.imputer.statistics_)))
+    return t, v, fill

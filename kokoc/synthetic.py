@@ -4,16 +4,13 @@
 
 # %% ../nbs/synthetic.ipynb #a634062c
 from __future__ import annotations
-import argparse, time, uuid
-from pathlib import Path
 import numpy as np, pandas as pd
-import pyarrow as pa, pyarrow.parquet as pq
-from .config import ACTIONS, ACTION_CODE, FILES
+from .config import ACTIONS, FILES
+from .shop_files import ACTIONS_SCHEMA, _uuids, _actions_table, _catalog_table, _vectors, _dirty, write_shop, explode_actions, shop_summary
 
 # %% auto #0
 __all__ = ['START', 'N_DAYS', 'HORIZON', 'SCALES', 'TOUCH_WEIGHT', 'WEEKDAY', 'HOURS', 'BETAS', 'DISC_POWER', 'MU_EXTRA',
-           'RAW_WORDS', 'ACTIONS_SCHEMA', 'make_catalog', 'make_users', 'simulate', 'generate_shop', 'write_shop',
-           'explode_actions', 'shop_summary', 'generate_cli']
+           'make_catalog', 'make_users', 'simulate', 'generate_shop']
 
 # %% ../nbs/synthetic.ipynb #cd752d15
 START = pd.Timestamp('2024-09-07')  # first day of events
@@ -367,44 +364,6 @@ def simulate(rng:np.random.Generator, # random generator
     return ev, dict(states=states, dayf=dayf)
 
 # %% ../nbs/synthetic.ipynb #c5cb37f8
-def _uuids(rng, n):
-    "`n` uuid4 texts drawn from `rng`."
-    b = rng.integers(0, 256, (n, 16), dtype=np.uint8)
-    b[:, 6] = (b[:, 6] & 0x0F) | 0x40; b[:, 8] = (b[:, 8] & 0x3F) | 0x80
-    return np.array([str(uuid.UUID(bytes=r.tobytes())) for r in b], dtype=object)
-
-def _actions_table(ev, C, user_ids, loc_ids):
-    "One row per event in the real schema, sorted by time; order rows of a group become one list."
-    n = len(ev['u'])
-    eid = np.where(ev['grp'] >= 0, n + ev['grp'], np.arange(n))
-    o = np.lexsort((eid, ev['ts'])); eid = eid[o]
-    first = np.r_[True, eid[1:] != eid[:-1]]
-    e = np.cumsum(first) - 1                           # event index of every row
-    has = ev['prod'][o] >= 0
-    offs = np.r_[0, np.cumsum(np.bincount(e, has, first.sum()))].astype(np.int32)
-    products = pa.ListArray.from_arrays(pa.array(offs), pa.array(C['pid'][ev['prod'][o][has]].astype(np.int64)))
-    r = o[first]
-    return pd.DataFrame({'user_id': user_ids[ev['u'][r]], 'loc_user_id': loc_ids[ev['u'][r]],
-                         'action': ev['act'][r].astype(np.int64), 'date': pd.to_datetime(ev['ts'][r]).as_unit('ns'),
-                         'products': products.to_pandas(), 'pageId': ev['page'][r].astype(np.int64)})
-
-def _catalog_table(rng, C):
-    "The catalog in the real schema, rows shuffled."
-    cat_ids = np.sort(rng.choice(np.arange(1, 10_000), len(C['cat_start']), replace=False))
-    df = pd.DataFrame({'add_date': C['add_date'], 'shop_id': C['shop_id'].astype(np.int64),
-                       'product_id': C['pid'].astype(np.int64), 'category_id': cat_ids[C['cat']].astype(np.int64),
-                       'price': C['price'].astype(np.float64), 'title': np.array(C['titles'], dtype=object),
-                       'old_price': C['old_price'].astype(np.float64)})
-    return df.iloc[rng.permutation(len(df))].reset_index(drop=True)
-
-def _vectors(rng, C, missing=0.05):
-    "Mapping product_id -> vector_id for ~95% of products and the vectors array."
-    has = np.flatnonzero(rng.random(len(C['pid'])) >= missing)
-    vid = rng.permutation(len(has))
-    vec = np.empty((len(has), C['emb'].shape[1]), np.float32); vec[vid] = C['emb'][has]
-    m = pd.DataFrame({'product_id': C['pid'][has].astype(np.int64), 'vector_id': vid.astype(np.int64)})
-    return m.iloc[rng.permutation(len(m))].reset_index(drop=True), vec
-
 def _oracle_table(C, U, ev, sim, user_ids):
     "Top-100 products of every user seen by each cutoff (valid T-6d, test T-3d)."
     T = pd.Timestamp(ev['ts'].max()); parts = []
@@ -417,52 +376,16 @@ def _oracle_table(C, U, ev, sim, user_ids):
                                    'user_id': user_ids[u], 'product_id': C['pid'][p].astype(np.int64), 'prob': prob}))
     return pd.concat(parts, ignore_index=True)
 
-# %% ../nbs/synthetic.ipynb #f1926463
-RAW_WORDS = ['black', 'cotton', 'size', 'new', 'sale', 'men', 'women', 'kids', 'set', 'classic', 'leather', 'XL']
-
-def _dirty(rng, shop, f):
-    "Spoil a share `f` of the rows of catalog, actions and mapping in the ways of the real files."
-    if f <= 0: return shop
-    cat, act, mp = shop['catalog'].copy(), shop['actions'].copy(), shop['mapping'].copy()
-    k = lambda n, kinds: max(1, int(round(f * n / kinds)))
-    # actions
-    n = len(act); ka = k(n, 4)
-    prod_rows = np.flatnonzero(act['action'].isin([0, 1, 2, 3]).values)
-    page_rows = np.flatnonzero((act['action'] == 7).values)
-    act.loc[rng.choice(n, ka, replace=False), 'user_id'] = '/*'
-    act.loc[rng.choice(page_rows, ka, replace=False), 'action'] = 11
-    r = rng.choice(prod_rows, 2 * ka, replace=False)
-    prods = act['products'].values.copy()
-    for i in r[:ka]: prods[i] = np.zeros(0, np.int64)
-    unknown = 99_000_000 + rng.choice(900_000, ka, replace=False)
-    for i, p in zip(r[ka:], unknown): prods[i] = np.array([p], np.int64)
-    act['products'] = prods
-    # catalog
-    P = len(cat); kc = k(P, 5)
-    cat = pd.concat([cat, cat.iloc[rng.choice(P, kc, replace=False)]], ignore_index=True)  # duplicated rows
-    ph = cat.iloc[rng.choice(P, kc, replace=False)].copy(); ph['product_id'] = -1
-    cat = pd.concat([cat, ph], ignore_index=True)
-    cat['product_id'] = np.where(cat['product_id'].values == -1, '/*', cat['product_id'].astype(str).values).astype(object)
-    dates = cat['add_date'].dt.strftime('%Y-%m-%d').astype(object).values
-    r = rng.choice(P, 2 * kc, replace=False)
-    dates[r[:kc]] = [f'2079-{m:02d}-{dd:02d}' for m, dd in zip(rng.integers(1, 13, kc), rng.integers(1, 29, kc))]
-    dates[r[kc:]] = rng.choice(['not a date', '', '31.02.2024 25:00', 'None'], kc)
-    cat['add_date'] = dates
-    titles = cat['title'].values.copy()
-    for i in rng.choice(P, kc, replace=False):
-        t = titles[i].split(); t[rng.integers(len(t))] = str(rng.choice(RAW_WORDS)); titles[i] = ' '.join(t)
-    cat['title'] = titles
-    cat = cat.iloc[rng.permutation(len(cat))].reset_index(drop=True)
-    # mapping: more products without a vector
-    mp = mp.drop(index=rng.choice(len(mp), min(len(mp) - 1, k(len(mp), 1)), replace=False)).reset_index(drop=True)
-    return dict(shop, catalog=cat, actions=act, mapping=mp)
-
 # %% ../nbs/synthetic.ipynb #fa2c2afa
 def generate_shop(scale:str='tiny',        # tiny | small | full (see `SCALES`)
                   seed:int=0,              # random seed: the same seed gives identical tables
                   dirty_share:float=0.01,  # share of dirty rows injected into each file (0: clean)
+                  generator:str='v1',      # v1: this notebook's simulator; v2: `kokoc.simulator` (takes `**kw`, e.g. `mix`)
+                  **kw,
                  ) -> dict:
     "Simulate a shop: raw tables `catalog`, `actions`, `mapping`, `vectors` in the real schema, plus `oracle`."
+    if generator == 'v2': from kokoc.shop_files import generate_shop_v2; return generate_shop_v2(scale, seed, dirty_share, **kw)
+    if generator != 'v1' or kw: raise ValueError(f"generator must be 'v1' or 'v2' (v1 takes no extra options), got {generator!r} {kw or ''}")
     if scale not in SCALES: raise ValueError(f"scale must be one of {list(SCALES)}, got {scale!r}")
     if not 0 <= dirty_share < 0.5: raise ValueError(f"dirty_share must be in [0, 0.5), got {dirty_share}")
     sc = SCALES[scale]
@@ -475,71 +398,3 @@ def generate_shop(scale:str='tiny',        # tiny | small | full (see `SCALES`)
                 mapping=mapping, vectors=vectors, oracle=_oracle_table(C, U, ev, sim, user_ids))
     return _dirty(rng, shop, dirty_share)
 
-ACTIONS_SCHEMA = pa.schema([('user_id', pa.string()), ('loc_user_id', pa.string()), ('action', pa.int64()),
-                            ('date', pa.timestamp('ns')), ('products', pa.list_(pa.int64())), ('pageId', pa.int64())])
-
-def write_shop(shop:dict, # tables from `generate_shop`
-               out:Path,  # folder to write into (created)
-              ) -> dict:
-    "Write the four raw files and `oracle.parquet` under `out`; returns {file name: rows}."
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    shop['catalog'].to_parquet(out/FILES['catalog'], index=False)
-    pq.write_table(pa.Table.from_pandas(shop['actions'], schema=ACTIONS_SCHEMA, preserve_index=False), out/FILES['actions'])
-    shop['mapping'].to_parquet(out/FILES['mapping'], index=False)
-    np.savez(out/FILES['vectors'], shop['vectors'])
-    if shop.get('oracle') is not None: shop['oracle'].to_parquet(out/FILES['oracle'], index=False)
-    return {FILES[k]: len(shop[k]) for k in ('catalog', 'actions', 'mapping', 'vectors', 'oracle') if shop.get(k) is not None}
-
-# %% ../nbs/synthetic.ipynb #0f9c7a4e
-def explode_actions(actions:pd.DataFrame, # `train_actions` in the raw schema
-                   ) -> pd.DataFrame:
-    "One row per (event, product); events without products keep one row with product -1."
-    lens = np.fromiter((len(x) for x in actions['products'].values), np.int64, len(actions))
-    rep = np.repeat(np.arange(len(actions)), np.maximum(lens, 1))
-    prod = np.full(len(rep), -1, np.int64)
-    prod[np.repeat(lens > 0, np.maximum(lens, 1))] = np.concatenate([np.asarray(x, np.int64) for x in actions['products'].values if len(x)] or [np.zeros(0, np.int64)])
-    return pd.DataFrame({'user_id': actions['user_id'].values[rep], 'ts': actions['date'].values[rep],
-                         'action': actions['action'].values[rep], 'product_id': prod})
-
-def shop_summary(shop:dict, # tables from `generate_shop`
-                ) -> dict:
-    "Rows, users, products, action mix, order share, buyers per window and the touched-before share of orders."
-    ex = explode_actions(shop['actions'])
-    T = ex['ts'].max(); s = dict(rows=len(ex), events=len(shop['actions']), users=ex['user_id'].nunique(),
-                                 products=len(shop['catalog']))
-    s['action_mix_%'] = (ex['action'].value_counts(normalize=True).sort_index() * 100).round(2).to_dict()
-    s['order_share_%'] = round(100 * (ex['action'] == 5).mean(), 3)
-    prod_act = ex[(ex['product_id'] >= 0) & ex['action'].isin([0, 1, 2, 3, 5])]
-    for name, days in [('train', 9), ('valid', 6), ('test', 3)]:
-        c = T - pd.Timedelta(days=days)
-        lab = prod_act[(prod_act['action'] == 5) & (prod_act['ts'] > c) & (prod_act['ts'] <= c + pd.Timedelta(days=3))]
-        lab = lab[['user_id', 'product_id']].drop_duplicates()
-        seen = prod_act[prod_act['ts'] <= c][['user_id', 'product_id']].drop_duplicates()
-        hit = lab.merge(seen, how='inner').shape[0]
-        s[f'{name}_buyers'] = lab['user_id'].nunique(); s[f'{name}_labels'] = len(lab)
-        s[f'{name}_touched_share'] = round(hit / max(len(lab), 1), 3)
-    return s
-
-# %% ../nbs/synthetic.ipynb #54f75333
-def generate_cli(argv:list|None=None, # arguments (default: sys.argv[1:])
-                ) -> dict:
-    "`kokoc_generate`: simulate a shop and write its files."
-    ap = argparse.ArgumentParser(prog='kokoc_generate', description='Write a synthetic Kokoc shop (four raw files + oracle.parquet).')
-    ap.add_argument('--scale', choices=list(SCALES), default='tiny', help='shop size (default tiny)')
-    ap.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
-    ap.add_argument('--out', type=Path, default=None, help='output folder (default data/synthetic/<scale>_<seed>)')
-    ap.add_argument('--dirty-share', type=float, default=0.01, help='share of dirty rows, 0 for clean files (default 0.01)')
-    ap.add_argument('--summary', action='store_true', help='also print rows, action mix, buyers per window')
-    a = ap.parse_args(argv)
-    out = a.out or Path('data/synthetic') / f'{a.scale}_{a.seed}'
-    t0 = time.time()
-    shop = generate_shop(a.scale, a.seed, a.dirty_share)
-    t1 = time.time()
-    rows = write_shop(shop, out)
-    t2 = time.time()
-    print(f"kokoc_generate: scale={a.scale} seed={a.seed} dirty_share={a.dirty_share} -> {out}")
-    for f, n in rows.items(): print(f"  {f:34s} {n:>12,d} rows")
-    print(f"  generated in {t1 - t0:.1f} s, written in {t2 - t1:.1f} s")
-    if a.summary:
-        for k, v in shop_summary(shop).items(): print(f"  {k}: {v}")
-    return rows

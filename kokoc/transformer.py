@@ -4,307 +4,53 @@
 
 # %% ../nbs/04_transformer.ipynb #0f4e7a01
 from __future__ import annotations
-import copy, json, logging, math, time
+import copy, json, logging, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch
-from torch import nn
-import torch.nn.functional as F
-from .config import ACTIONS, ACTION_CODE
+from fastcore.basics import patch
 from .candidates import labels_for
-from .metrics import top_k, recall_at_k, mean_recall as _mean_recall
+from .data import load_shop
+from .metrics import mean_recall
+from .model import Model, resolve_device, stop_requested
+from .store import atomic_write
+from .sequences import FIRST_ITEM, NONE, START, SeqNet, Vocab, build_vocab, event_tokens, pack_sequences
+from .sequences import target_weight_table, title_init, top_products, train_epoch, user_vectors
 
 # %% auto #0
-__all__ = ['PAD', 'NONE', 'UNK', 'FIRST_ITEM', 'N_ACTIONS', 'START', 'N_GAPS', 'TRAINING_KEYS', 'Vocab', 'build_vocab',
-           'gap_bucket', 'event_tokens', 'pack_sequences', 'SeqNet', 'title_init', 'target_weight_table', 'train_epoch',
-           'user_vectors', 'top_products', 'mean_recall', 'shipped_defaults', 'TransformerModel', 'net_for', 'score',
-           'available_products', 'recommend', 'fit', 'save', 'load', 'transformer_candidates', 'fit_transformer']
-
-# %% ../nbs/04_transformer.ipynb #334a3345
-PAD, NONE, UNK, FIRST_ITEM = 0, 1, 2, 3   # product codes; real products start at FIRST_ITEM
-N_ACTIONS = 12                           # 0 pad, action + 1 for the ten actions, 11 = start of an empty history
-START = 11
-N_GAPS = 24                              # 0 pad, 1 first event, 2.. log2(1 + seconds) buckets
-
-class Vocab:
-    "Product and category codes, and each product code's category code."
-    def __init__(self, products:np.ndarray, # sorted unique product ids
-                 categories:np.ndarray,      # sorted unique category ids (>= 0)
-                 prod_cat:np.ndarray,        # category id of each product (-1 unknown), aligned with `products`
-                ):
-        self.products, self.categories = np.asarray(products, 'int64'), np.asarray(categories, 'int64')
-        self.prod_cat = np.r_[[PAD, 1, 1], self.cat_codes(prod_cat)].astype('int64')
-    @property
-    def n_items(self): return len(self.products) + FIRST_ITEM
-    @property
-    def n_cats(self): return len(self.categories) + 2
-    def _codes(self, ids, known, first, missing):
-        ids = np.asarray(ids, 'int64'); i = np.searchsorted(known, ids).clip(0, max(len(known) - 1, 0))
-        hit = (known[i] == ids) if len(known) else np.zeros(len(ids), bool)
-        return np.where(hit, i + first, missing).astype('int64')
-    def item_codes(self, pid): # product ids (-1 = no product)
-        "Codes of product ids: NONE for -1, UNK for ids outside the vocabulary."
-        pid = np.asarray(pid, 'int64')
-        return np.where(pid < 0, NONE, self._codes(pid, self.products, FIRST_ITEM, UNK))
-    def cat_codes(self, cid): # category ids (-1 = unknown)
-        "Codes of category ids: 1 for unknown ones."
-        return self._codes(cid, self.categories, 2, 1)
-    def state(self) -> dict: return {'products': torch.as_tensor(self.products), 'categories': torch.as_tensor(self.categories),
-                                     'prod_cat': torch.as_tensor(self.prod_cat)}
-    @classmethod
-    def from_state(cls, s:dict):
-        v = cls.__new__(cls); v.products, v.categories = s['products'].numpy(), s['categories'].numpy()
-        v.prod_cat = s['prod_cat'].numpy(); return v
-
-def build_vocab(shop) -> Vocab:
-    "The vocabulary of a shop: catalog products plus product ids seen in the events."
-    cat = shop.catalog[['product_id', 'category_id']].drop_duplicates('product_id')
-    extra = np.setdiff1d(shop.events['product_id'].to_numpy(), cat['product_id'].to_numpy())
-    extra = extra[extra >= 0]
-    ids = np.r_[cat['product_id'].to_numpy('int64'), extra]
-    pc = np.r_[cat['category_id'].to_numpy('int64'), np.full(len(extra), -1)]
-    o = np.argsort(ids, kind='stable')
-    cats = np.unique(cat['category_id'].to_numpy('int64')); cats = cats[cats >= 0]
-    return Vocab(ids[o], cats, pc[o])
-
-# %% ../nbs/04_transformer.ipynb #5c749940
-def gap_bucket(seconds:np.ndarray, # seconds since the user's previous event
-               first:np.ndarray,   # True where the event is the user's first
-              ) -> np.ndarray:
-    "Log2 time-gap bucket: 1 for a first event, else 2 + floor(log2(1 + seconds)), capped."
-    s = np.maximum(np.asarray(seconds, 'float64'), 0)
-    b = 2 + np.minimum(np.floor(np.log2(1 + s)), N_GAPS - 3)
-    return np.where(first, 1, b).astype('int64')
-
-# %% ../nbs/04_transformer.ipynb #aea273f3
-def event_tokens(events:pd.DataFrame,  # `shop.events` (user, ts, action, product_id, category_id, page_id)
-                 vocab:Vocab,          # product and category codes
-                 cutoff,               # keep events with ts <= cutoff
-                 keep_page_events:bool=False, # keep product-less events other than category visits
-                ) -> dict:
-    "Token arrays (user, item, action, gap, cat) of the events up to `cutoff`, sorted by user then time."
-    need = ['user', 'ts', 'action', 'product_id', 'category_id', 'page_id']
-    miss = [c for c in need if c not in events.columns]
-    if miss: raise KeyError(f"event_tokens: shop.events has no column(s) {miss} (columns: {list(events.columns)})")
-    e = events.loc[events['ts'] <= pd.Timestamp(cutoff), need]
-    pid, act = e['product_id'].to_numpy('int64'), e['action'].to_numpy('int64')
-    cat, page = e['category_id'].to_numpy('int64'), e['page_id'].to_numpy('int64')
-    nop = pid < 0
-    cat = np.where(nop & (cat < 0) & (act == ACTION_CODE['visitCategory']) & np.isin(page, vocab.categories), page, cat)
-    keep = ~nop | ((act == ACTION_CODE['visitCategory']) & (cat >= 0)) | keep_page_events
-    user, ts = e['user'].to_numpy('int64')[keep], e['ts'].to_numpy('datetime64[ns]').astype('int64')[keep]
-    o = np.lexsort((ts, user))                       # stable: ties keep the log's order
-    user, ts = user[o], ts[o]
-    first = np.r_[True, user[1:] != user[:-1]] if len(user) else np.zeros(0, bool)
-    gap = gap_bucket(np.r_[0, np.diff(ts)] / 1e9 if len(ts) else np.zeros(0), first)
-    return {'user': user, 'item': vocab.item_codes(pid[keep][o]), 'gap': gap,
-            'action': np.clip(act[keep][o], 0, 9) + 1, 'cat': vocab.cat_codes(cat[keep][o])}
-
-# %% ../nbs/04_transformer.ipynb #0b71dc5a
-def pack_sequences(tokens:dict,   # from `event_tokens`
-                   max_len:int,   # keep each user's last `max_len` tokens
-                   users=None,    # user codes to pack (default: every user with tokens), in this order
-                  ) -> dict:
-    "Right-padded (n_users, max_len) arrays `item, action, gap, cat`, with `user` and `length`."
-    tu = tokens['user']
-    users = np.unique(tu) if users is None else np.asarray(users, 'int64')
-    lo, hi = np.searchsorted(tu, users, 'left'), np.searchsorted(tu, users, 'right')
-    n = np.minimum(hi - lo, max_len)
-    out = {'user': users, 'length': np.maximum(n, 1).astype('int64')}
-    rows = np.repeat(np.arange(len(users)), n)
-    cols = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    src = np.repeat(hi - n, n) + cols
-    for k, dt in [('item', 'int32'), ('action', 'int8'), ('gap', 'int8'), ('cat', 'int32')]:
-        a = np.zeros((len(users), max_len), dt)
-        a[rows, cols] = tokens[k][src]
-        out[k] = a
-    empty = n == 0
-    out['item'][empty, 0], out['action'][empty, 0], out['gap'][empty, 0], out['cat'][empty, 0] = NONE, START, 1, 1
-    return out
-
-# %% ../nbs/04_transformer.ipynb #d241fc0f
-class SeqNet(nn.Module):
-    "SASRec-style causal transformer over (product, action, gap, category) tokens."
-    def __init__(self, n_items:int, n_cats:int, # vocabulary sizes
-                 prod_cat:np.ndarray,           # category code of each product code
-                 dim:int=64, heads:int=2, layers:int=2, dropout:float=0.2, max_len:int=50):
-        super().__init__()
-        self.item = nn.Embedding(n_items, dim, padding_idx=PAD)
-        self.action, self.gap = nn.Embedding(N_ACTIONS, dim), nn.Embedding(N_GAPS, dim)
-        self.cat, self.pos = nn.Embedding(n_cats, dim), nn.Embedding(max_len, dim)
-        self.bias = nn.Embedding(n_items, 1)
-        for m in [self.item, self.action, self.gap, self.cat, self.pos]: nn.init.normal_(m.weight, std=0.1)
-        nn.init.zeros_(self.bias.weight)
-        with torch.no_grad(): self.item.weight[PAD] = 0
-        self.register_buffer('prod_cat', torch.as_tensor(np.asarray(prod_cat), dtype=torch.long))
-        self.norm, self.drop = nn.LayerNorm(dim), nn.Dropout(dropout)
-        layer = nn.TransformerEncoderLayer(dim, heads, 4 * dim, dropout, activation='gelu', batch_first=True, norm_first=True)
-        self.encoder = nn.TransformerEncoder(layer, layers, norm=nn.LayerNorm(dim), enable_nested_tensor=False)
-
-    def forward(self, item, action, gap, cat): # (batch, L) long tensors
-        "Hidden state after each token, (batch, L, dim); position t sees tokens 0..t only."
-        L = item.shape[1]
-        x = self.item(item) + self.action(action) + self.gap(gap) + self.cat(cat) + self.pos.weight[:L]
-        mask = nn.Transformer.generate_square_subsequent_mask(L, device=item.device)
-        return self.encoder(self.drop(self.norm(x)), mask=mask, is_causal=True)
-
-    def out_vectors(self, codes): # product codes
-        "Output vectors of products: tied product embedding + category embedding."
-        return self.item(codes) + self.cat(self.prod_cat[codes])
-
-    def logits(self, h, codes): # h (n, dim), codes (m,) -> (n, m)
-        return h @ self.out_vectors(codes).T + self.bias(codes).squeeze(-1)
-
-# %% ../nbs/04_transformer.ipynb #8187f976
-def _title_matrix(shop, log=None):
-    "(product_ids, matrix) of title vectors: kokoc.embeddings.product_embeddings if present, else shop.vectors."
-    try:
-        from kokoc.embeddings import product_embeddings
-    except ImportError: product_embeddings = None
-    if product_embeddings is not None:
-        try:
-            pe = product_embeddings(shop)
-            if isinstance(pe, tuple) and len(pe) == 3:   # (E, index, source): source 3 = no information (global mean)
-                mat, ids, src = pe; keep = np.asarray(src) < 3
-                ids, mat = np.asarray(ids)[keep], np.asarray(mat)[keep]
-            elif isinstance(pe, tuple): ids, mat = pe
-            elif isinstance(pe, pd.DataFrame):
-                df = pe.set_index('product_id') if 'product_id' in pe.columns else pe
-                ids, mat = df.index.to_numpy(), df.select_dtypes('number').to_numpy()
-            else: raise TypeError(f"unexpected type {type(pe).__name__}")
-            return np.asarray(ids, 'int64'), np.asarray(mat, 'float32')
-        except Exception as e:
-            if log: log.warning(f"kokoc.embeddings.product_embeddings unusable here ({e}); mapping shop.vectors directly")
-    m = shop.mapping[['product_id', 'vector_id']].drop_duplicates('product_id')
-    vec = np.asarray(shop.vectors, 'float32')
-    ok = (m['vector_id'] >= 0) & (m['vector_id'] < len(vec))
-    return m.loc[ok, 'product_id'].to_numpy('int64'), vec[m.loc[ok, 'vector_id'].to_numpy('int64')]
-
-def title_init(shop, vocab:Vocab, dim:int, std:float=0.1, log=None):
-    "Initial product embedding rows from title vectors: (codes, rows (n, dim))."
-    ids, mat = _title_matrix(shop, log)
-    codes = vocab.item_codes(ids); ok = codes >= FIRST_ITEM
-    codes, mat = codes[ok], mat[ok]
-    if len(codes) < 2: return codes[:0], np.zeros((0, dim), 'float32')
-    x = mat - mat.mean(0)
-    u, s, vt = np.linalg.svd(x, full_matrices=False)
-    z = (u * s)[:, :dim]
-    if z.shape[1] < dim: z = np.pad(z, ((0, 0), (0, dim - z.shape[1])))
-    z = z / np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-8) * std * math.sqrt(dim)
-    return codes, z.astype('float32')
-
-# %% ../nbs/04_transformer.ipynb #269e4676
-def target_weight_table(weights:dict) -> torch.Tensor:
-    "Per action code (as in tokens) weight of a target: `weights` maps action names to weights."
-    w = torch.zeros(N_ACTIONS)
-    for name, x in (weights or {}).items():
-        if name not in ACTION_CODE: raise KeyError(f"models.transformer.target_weights: unknown action '{name}' (known: {list(ACTION_CODE)})")
-        w[ACTION_CODE[name] + 1] = max(float(x), 0.0)
-    return w
-
-def _batch(seqs, idx, device):
-    L = int(seqs['length'][idx].max())
-    return [torch.as_tensor(seqs[k][idx, :L], dtype=torch.long, device=device) for k in ('item', 'action', 'gap', 'cat')]
-
-def train_epoch(net:SeqNet, opt, seqs:dict, # packed training sequences
-                users:np.ndarray,           # row indices of `seqs` to train on this epoch, in order
-                tw:torch.Tensor,            # from `target_weight_table`
-                rng:np.random.Generator, batch_size:int=256, negatives:int=100, device='cpu') -> float:
-    "One pass of sampled-softmax next-product training; returns the weighted mean loss."
-    net.train(); tw = tw.to(device); n_items = net.item.num_embeddings
-    tot = wsum = 0.0
-    for s in range(0, len(users), batch_size):
-        item, act, gap, cat = _batch(seqs, users[s:s + batch_size], device)
-        if item.shape[1] < 2: continue
-        tgt = item[:, 1:]; w = tw[act[:, 1:]] * (tgt >= FIRST_ITEM)
-        sel = w > 0
-        if not bool(sel.any()): continue
-        h = net(item, act, gap, cat)[:, :-1][sel]
-        t, w = tgt[sel], w[sel]
-        neg = torch.as_tensor(rng.integers(FIRST_ITEM, n_items, negatives), device=device)
-        pos = (h * net.out_vectors(t)).sum(-1) + net.bias(t).squeeze(-1)
-        ng = net.logits(h, neg).masked_fill(neg[None, :] == t[:, None], -1e4)
-        loss_i = F.cross_entropy(torch.cat([pos[:, None], ng], 1), torch.zeros(len(t), dtype=torch.long, device=device), reduction='none')
-        loss = (loss_i * w).sum() / w.sum()
-        opt.zero_grad(); loss.backward(); nn.utils.clip_grad_norm_(net.parameters(), 5.0); opt.step()
-        tot += loss.item() * w.sum().item(); wsum += w.sum().item()
-    return tot / max(wsum, 1e-12)
-
-@torch.no_grad()
-def user_vectors(net:SeqNet, seqs:dict, batch_size:int=1024, device='cpu') -> torch.Tensor:
-    "Each packed user's hidden state after their last token, (n_users, dim)."
-    net.eval(); out = []
-    for s in range(0, len(seqs['user']), batch_size):
-        idx = np.arange(s, min(s + batch_size, len(seqs['user'])))
-        h = net(*_batch(seqs, idx, device))
-        out.append(h[torch.arange(len(idx)), torch.as_tensor(seqs['length'][idx] - 1)].float().cpu())
-    return torch.cat(out) if out else torch.zeros(0, net.item.embedding_dim)
-
-@torch.no_grad()
-def top_products(net:SeqNet, vecs:torch.Tensor, # user vectors
-                 allowed:np.ndarray,            # product codes that may be recommended
-                 k:int=25, chunk:int=4096, device='cpu'):
-    "Top-`k` allowed product codes per user vector by model score: (codes (n, k), scores (n, k))."
-    net.eval(); allowed_t = torch.as_tensor(np.asarray(allowed, 'int64'), device=device); k = min(k, len(allowed))
-    cs, ss = [], []
-    for s in range(0, len(vecs), chunk):
-        sc = net.logits(vecs[s:s + chunk].to(device), allowed_t)
-        top = sc.topk(k, dim=1)
-        cs.append(allowed_t[top.indices].cpu()); ss.append(top.values.float().cpu())
-    return (torch.cat(cs).numpy() if cs else np.zeros((0, k), 'int64'), torch.cat(ss).numpy() if ss else np.zeros((0, k), 'float32'))
-
-# %% ../nbs/04_transformer.ipynb #b4c1518c
-def mean_recall(users:np.ndarray, products:np.ndarray, # candidate (or recommended) pairs
-                scores:np.ndarray,                     # their scores, higher = better
-                truth:pd.DataFrame,                    # `user, product_id` purchases
-                eligible:np.ndarray,                   # buyers to average over
-                k:int=25) -> float:
-    "Mean over eligible buyers of Recall@k of each user's top-k pairs (`kokoc.metrics.mean_recall` on pair arrays)."
-    return _mean_recall(pd.DataFrame({'user': users, 'product_id': products}), scores, truth, eligible, k)
+__all__ = ['TRANSFORMER_PARAMS', 'TransformerModel', 'transformer_candidates', 'fit_transformer']
 
 # %% ../nbs/04_transformer.ipynb #853410fc
-TRAINING_KEYS = ('seed', 'threads', 'device', 'k')
+TRANSFORMER_PARAMS = ('max_len', 'dim', 'heads', 'layers', 'dropout', 'epochs', 'batch_size', 'lr', 'negatives', 'patience',
+                      'init_from_titles', 'keep_page_events', 'time_budget_s', 'target_weights', 'max_users_per_epoch', 'refit_final')
 
-def shipped_defaults() -> tuple:
-    "The shipped `models.transformer` and `training` settings (configs/), for a model built without a stage."
-    from kokoc.config import load_config
-    c = load_config(inuse=False).to_dict()
-    return c['models']['transformer'], {k: c['training'][k] for k in TRAINING_KEYS}
-
-def _device(name:str) -> str:
-    if name == 'cuda' and not torch.cuda.is_available(): raise RuntimeError("training.device is 'cuda' but torch sees no CUDA device; use 'auto' or 'cpu'")
-    return 'cuda' if name == 'cuda' or (name == 'auto' and torch.cuda.is_available()) else 'cpu'
-
-class TransformerModel:
-    "SASRec-style sequence model with the common model interface."
-    def __init__(self, cfg:dict|None=None, # `models.transformer` section (missing keys take the shipped configs/ values)
-                 ctx=None,                # the stage context (logger, configuration, shop loading); optional
-                 shop=None,               # the Shop (default: `kokoc.data.load_shop(ctx)` when needed)
-                 training:dict|None=None, # seed, threads, device, k (default: ctx.cfg.training)
-                 horizon_days:int|None=None, # label window (default: ctx.cfg.split.horizon_days or 3)
+class TransformerModel(Model):
+    "SASRec-style sequence model: one network per fitting cutoff, behind the common model interface."
+    name = 'transformer'
+    def __init__(self, params:dict,             # the `models.transformer` section (every key of `TRANSFORMER_PARAMS`)
+                 training:dict|None=None,       # the `training` section: threads, device, seed, k
+                 horizon_days:int=3,            # days after a cutoff whose orders are its labels (early stopping)
+                 shop=None,                     # the Shop whose events are the users' sequences (to fit and to score)
+                 log:logging.Logger|None=None,  # where progress goes (default: the `kokoc.transformer` logger)
                 ):
-        dflt, dtrain = shipped_defaults()
-        self.cfg = {**dflt, **dict(cfg or {})}
-        tcfg = dict(ctx.cfg.training) if ctx is not None else {}
-        self.training = {**dtrain, **{k: tcfg[k] for k in TRAINING_KEYS if k in tcfg}, **dict(training or {})}
-        self.horizon = horizon_days or (ctx.cfg.split.horizon_days if ctx is not None else 3)
-        self.ctx, self._shop = ctx, shop
-        self.log = ctx.log if ctx is not None else logging.getLogger('kokoc.transformer')
+        super().__init__(training)
+        miss = [k for k in TRANSFORMER_PARAMS if k not in (params or {})]
+        if miss: raise ValueError(f"TransformerModel: the models.transformer parameters lack {', '.join(miss)}")
+        self.cfg, self.horizon, self._shop = dict(params), horizon_days, shop
+        self.log = log or logging.getLogger('kokoc.transformer')
         self.vocab, self.nets, self.history, self.best_epochs, self.train_s = None, {}, [], None, 0.0
         self._seqs, self.device = {}, 'cpu'
 
     @property
     def shop(self):
-        if self._shop is None:
-            if self.ctx is None: raise ValueError("TransformerModel needs a shop (pass shop=...) or a stage context")
-            from kokoc.data import load_shop
-            self._shop = load_shop(self.ctx)
+        if self._shop is None: raise ValueError("TransformerModel needs the shop's events: pass shop=... (to the constructor or to load)")
         return self._shop
 
     def __repr__(self):
         return f"TransformerModel(dim={self.cfg['dim']}, nets fit at {[str(c) for c in sorted(self.nets)]})"
 
 # %% ../nbs/04_transformer.ipynb #d12aebbb
+@patch
 def _seqs_at(self:TransformerModel, cutoff) -> dict:
     "Packed sequences of every user at `cutoff` (cached), with a user -> row lookup."
     c = pd.Timestamp(cutoff)
@@ -313,8 +59,8 @@ def _seqs_at(self:TransformerModel, cutoff) -> dict:
         sq['row'] = pd.Series(np.arange(len(sq['user'])), index=sq['user'])
         self._seqs[c] = sq
     return self._seqs[c]
-TransformerModel._seqs_at = _seqs_at
 
+@patch
 def _rows_for(self:TransformerModel, cutoff, users) -> dict:
     "Packed sequences of `users` at `cutoff` (a START token for users without history)."
     sq = self._seqs_at(cutoff); users = np.asarray(users, 'int64')
@@ -325,19 +71,20 @@ def _rows_for(self:TransformerModel, cutoff, users) -> dict:
         out[k][~have] = 0; out[k][~have, 0] = val
     out['length'][~have] = 1; out['user'] = users
     return out
-TransformerModel._rows_for = _rows_for
 
+@patch
 def _new_net(self:TransformerModel, i:int=0) -> SeqNet:
+    "Network `i`, seeded with the run's seed + `i` (product rows from the title vectors when `init_from_titles`)."
     c = self.cfg
-    torch.manual_seed(int(self.training['seed']) + i)
+    torch.manual_seed(self.seed + i)
     net = SeqNet(self.vocab.n_items, self.vocab.n_cats, self.vocab.prod_cat, c['dim'], c['heads'], c['layers'], c['dropout'], c['max_len'])
     if c['init_from_titles']:
         codes, rows = title_init(self.shop, self.vocab, c['dim'], log=self.log)
         with torch.no_grad(): net.item.weight[torch.as_tensor(codes)] = torch.as_tensor(rows)
         if i == 0: self.log.info(f"transformer: {len(codes)} of {self.vocab.n_items - FIRST_ITEM} product embeddings start from title vectors")
     return net
-TransformerModel._new_net = _new_net
 
+@patch
 def net_for(self:TransformerModel, cutoff):
     "The fit cutoff of the network that scores a window at `cutoff`: newest strictly before, else equal."
     c = pd.Timestamp(cutoff); fits = sorted(self.nets)
@@ -346,33 +93,34 @@ def net_for(self:TransformerModel, cutoff):
     if c in self.nets: return c
     raise ValueError(f"no transformer network was fit at or before cutoff {c} (fit cutoffs: {[str(f) for f in fits]}); "
                      "scoring it would use a model that saw the window's future")
-TransformerModel.net_for = net_for
 
 # %% ../nbs/04_transformer.ipynb #5379566d
+@patch
 def _vectors(self:TransformerModel, fit_cut, cutoff, users):
     net = self.nets[fit_cut].to(self.device)
     return user_vectors(net, self._rows_for(cutoff, users), device=self.device)
 
-@torch.no_grad()
+@patch
 def _score_rows(self:TransformerModel, fit_cut, cutoff, users:np.ndarray, products:np.ndarray) -> np.ndarray:
     "Scores of (user, product) pairs at `cutoff` by the network fit at `fit_cut` (NaN for unknown products)."
     net = self.nets[fit_cut].eval(); out = np.full(len(users), np.nan, 'float32')
     uu, inv = np.unique(np.asarray(users, 'int64'), return_inverse=True)
     vec = self._vectors(fit_cut, cutoff, uu)
     codes = self.vocab.item_codes(products); ok = np.flatnonzero(codes >= FIRST_ITEM)
-    for s in range(0, len(ok), 1_000_000):
-        j = ok[s:s + 1_000_000]
-        ct = torch.as_tensor(codes[j], device=self.device); h = vec[torch.as_tensor(inv[j])].to(self.device)
-        out[j] = ((h * net.out_vectors(ct)).sum(-1) + net.bias(ct).squeeze(-1)).float().cpu().numpy()
+    with torch.no_grad():
+        for s in range(0, len(ok), 1_000_000):
+            j = ok[s:s + 1_000_000]
+            ct = torch.as_tensor(codes[j], device=self.device); h = vec[torch.as_tensor(inv[j])].to(self.device)
+            out[j] = ((h * net.out_vectors(ct)).sum(-1) + net.bias(ct).squeeze(-1)).float().cpu().numpy()
     return out
 
-def score(self:TransformerModel, table:pd.DataFrame, # candidate rows: user, product_id, cutoff
-         ) -> np.ndarray:
+@patch
+def _score(self:TransformerModel, table:pd.DataFrame, # candidate rows: user, product_id, cutoff
+          ) -> np.ndarray:
     "Model scores aligned to the rows of `table` (NaN for products outside the vocabulary)."
     for c in ('user', 'product_id', 'cutoff'):
         if c not in table.columns: raise KeyError(f"TransformerModel.score: table has no column '{c}' (columns: {list(table.columns)})")
-    if not self.nets: raise ValueError("TransformerModel.score: the model is not fit (call fit or load)")
-    torch.set_num_threads(int(self.training['threads']))
+    torch.set_num_threads(self.threads)
     out = np.full(len(table), np.nan, 'float32')
     cut = table['cutoff'].to_numpy('datetime64[ns]')
     u, p = table['user'].to_numpy('int64'), table['product_id'].to_numpy('int64')
@@ -380,8 +128,8 @@ def score(self:TransformerModel, table:pd.DataFrame, # candidate rows: user, pro
         idx = np.flatnonzero(cut == c)
         out[idx] = self._score_rows(self.net_for(c), pd.Timestamp(c), u[idx], p[idx])
     return out
-TransformerModel._vectors, TransformerModel._score_rows, TransformerModel.score = _vectors, _score_rows, score
 
+@patch
 def available_products(self:TransformerModel, cutoff) -> np.ndarray:
     "Product codes that may be recommended at `cutoff`: in the catalog by then, or seen in an event by then."
     c = pd.Timestamp(cutoff); cat = self.shop.catalog
@@ -390,8 +138,8 @@ def available_products(self:TransformerModel, cutoff) -> np.ndarray:
     seen = np.unique(e.loc[(e['ts'] <= c) & (e['product_id'] >= 0), 'product_id'].to_numpy('int64'))
     codes = self.vocab.item_codes(np.union1d(ids, seen))
     return np.unique(codes[codes >= FIRST_ITEM])
-TransformerModel.available_products = available_products
 
+@patch
 def recommend(self:TransformerModel, cutoff, users, k:int=25) -> pd.DataFrame:
     "Each user's top-`k` products of the whole (available) catalog at `cutoff`: user, product_id, score, rank."
     users = np.asarray(users, 'int64'); fc = self.net_for(cutoff)
@@ -399,26 +147,25 @@ def recommend(self:TransformerModel, cutoff, users, k:int=25) -> pd.DataFrame:
     kk = codes.shape[1]
     return pd.DataFrame({'user': np.repeat(users, kk).astype('int32'), 'product_id': self.vocab.products[codes.ravel() - FIRST_ITEM],
                          'score': sc.ravel().astype('float32'), 'rank': np.tile(np.arange(1, kk + 1), len(users)).astype('int16')})
-TransformerModel.recommend = recommend
 
 # %% ../nbs/04_transformer.ipynb #c8da54bb
+@patch
 def _valid_recall(self:TransformerModel, fc, valid:pd.DataFrame, truth:pd.DataFrame, eligible:np.ndarray):
     "(candidate Recall@k, catalog Recall@k) of network `fc` on the valid window's buyers."
-    k = int(self.training['k'])
+    k = self.k
     if len(eligible) == 0: return float('nan'), float('nan')
     c = pd.Timestamp(valid['cutoff'].iloc[0])
     rows = valid[valid['user'].isin(eligible)]
     u, p = rows['user'].to_numpy('int64'), rows['product_id'].to_numpy('int64')
-    rc = mean_recall(u, p, self._score_rows(fc, c, u, p), truth, eligible, k)
+    rc = mean_recall(pd.DataFrame({'user': u, 'product_id': p}), self._score_rows(fc, c, u, p), truth, eligible, k)
     codes, sc = top_products(self.nets[fc], self._vectors(fc, c, eligible), self.available_products(c), k, device=self.device)
-    rcat = mean_recall(np.repeat(eligible, codes.shape[1]), self.vocab.products[codes.ravel() - FIRST_ITEM], sc.ravel(), truth, eligible, k)
-    return rc, rcat
+    recs = pd.DataFrame({'user': np.repeat(eligible, codes.shape[1]), 'product_id': self.vocab.products[codes.ravel() - FIRST_ITEM]})
+    return rc, mean_recall(recs, sc.ravel(), truth, eligible, k)
 
-TransformerModel._valid_recall = _valid_recall
-
-def _train_net(self:TransformerModel, fit_cut, i:int, budget_s:float, epochs:int, valid=None, truth=None, eligible=None):
+@patch
+def _train_net(self:TransformerModel, fit_cut, i:int, budget_s:float, epochs:int, valid=None, truth=None, eligible=None, callbacks=()):
     "Train one network on the events up to `fit_cut`; early-stop on `valid` when given. Returns (net, best_epoch)."
-    c, rng = self.cfg, np.random.default_rng(int(self.training['seed']) + 1000 * i)
+    c, rng = self.cfg, np.random.default_rng(self.seed + 1000 * i)
     net = self._new_net(i).to(self.device); self.nets[fit_cut] = net
     opt = torch.optim.Adam(net.parameters(), lr=c['lr'])
     sq = self._seqs_at(fit_cut); trainable = np.flatnonzero(sq['length'] >= 2)
@@ -436,23 +183,26 @@ def _train_net(self:TransformerModel, fit_cut, i:int, budget_s:float, epochs:int
         if valid is not None:
             rec['valid_recall'], rec['valid_catalog_recall'] = self._valid_recall(fit_cut, valid, truth, eligible)
         rec['seconds'] = time.time() - te; ep_s = rec['seconds']; self.history.append(rec)
-        self.log.info(f"transformer net {i} epoch {ep}: loss {loss:.4f}" + (f", valid recall@{self.training['k']} {rec['valid_recall']:.4f} "
+        self.log.info(f"transformer net {i} epoch {ep}: loss {loss:.4f}" + (f", valid recall@{self.k} {rec['valid_recall']:.4f} "
                       f"(catalog {rec['valid_catalog_recall']:.4f})" if valid is not None else '') + f", {rec['seconds']:.1f} s")
         if valid is None: best_ep = ep; continue
+        stop = stop_requested(callbacks, len(self.history), rec['valid_recall'])   # step: epochs run so far, every network
         score_ = rec['valid_recall'] if rec['valid_recall'] == rec['valid_recall'] else -loss
         if score_ > best: best, best_ep, bad, best_state = score_, ep, 0, copy.deepcopy(net.state_dict())
         else:
             bad += 1
             if bad >= c['patience']: self.log.info(f"transformer net {i}: early stop, best epoch {best_ep}"); break
+        if stop:
+            self.stopped_at = len(self.history); self.log.info(f"transformer net {i}: stopped by a callback after epoch {ep}"); break
     if best_state is not None: net.load_state_dict(best_state)
     return net.eval(), best_ep
 
-def fit(self:TransformerModel, tables:dict, # windows from `stage_tables`: 'train', 'valid' (+ 'test', 'final')
-       ) -> TransformerModel:
+@patch
+def _fit(self:TransformerModel, tables:dict, # windows from `stage_tables`: 'train', 'valid' (+ 'test', 'final')
+         callbacks:list,                     # called after each epoch of the early-stopped network
+        ):
     "Fit the network at the earliest train cutoff (early-stopped on valid) and the refits for later windows."
-    for w in ('train', 'valid'):
-        if w not in tables: raise KeyError(f"TransformerModel.fit: tables has no '{w}' window (has {list(tables)})")
-    torch.set_num_threads(int(self.training['threads'])); self.device = _device(self.training['device'])
+    torch.set_num_threads(self.threads); self.device = resolve_device('torch', self.want_device)
     t_start = time.time()
     self.vocab = build_vocab(self.shop); self.nets, self.history, self._seqs = {}, [], {}
     c_train = pd.Timestamp(tables['train']['cutoff'].min()); c_valid = pd.Timestamp(tables['valid']['cutoff'].iloc[0])
@@ -465,43 +215,41 @@ def fit(self:TransformerModel, tables:dict, # windows from `stage_tables`: 'trai
     seen = self._seqs_at(c_valid)['user']
     eligible = np.intersect1d(truth['user'].unique(), seen)
     _, self.best_epochs = self._train_net(c_train, 0, budget / (1 + len(refits)), int(self.cfg['epochs']),
-                                          tables['valid'], truth, eligible)
-    for i, fc in enumerate(refits, 1):
+                                          tables['valid'], truth, eligible, callbacks)
+    for i, fc in enumerate(refits if self.stopped_at is None else [], 1):
         left = budget - (time.time() - t_start)
         self._train_net(fc, i, max(left / (len(refits) - i + 1), 1.0), self.best_epochs)
     self.train_s = time.time() - t_start
     self.log.info(f"transformer: fit {len(self.nets)} networks in {self.train_s:.1f} s (best epoch {self.best_epochs})")
-    return self
-TransformerModel._train_net, TransformerModel.fit = _train_net, fit
 
 # %% ../nbs/04_transformer.ipynb #4b6c95ca
 def _plain(d): return json.loads(json.dumps(d, default=str))   # nested Config -> plain dicts (loadable with weights_only)
 
-def save(self:TransformerModel, path:str|Path):
-    "Write weights, vocabulary and configuration to `path` (torch format)."
-    from kokoc.pipeline import atomic_write
-    obj = {'format': 1, 'cfg': _plain(self.cfg), 'training': _plain(self.training), 'horizon': int(self.horizon),
-           'vocab': self.vocab.state(), 'best_epochs': self.best_epochs, 'train_s': float(self.train_s),
+@patch
+def _save(self:TransformerModel, path:Path) -> Path:
+    "Write weights, vocabulary and configuration to `path` (torch format, tensors and plain values only)."
+    obj = {'format': 1, 'cfg': _plain(self.cfg), 'horizon': int(self.horizon), 'vocab': self.vocab.state(),
+           'training': {'threads': self.threads, 'device': self.want_device, 'seed': self.seed, 'k': self.k},
+           'best_epochs': self.best_epochs, 'train_s': float(self.train_s),
            'history': [{k: float(x) for k, x in h.items()} for h in self.history],
            'nets': [{'fit_cutoff': str(fc), 'state': {k: t.detach().cpu() for k, t in net.state_dict().items()}}
                     for fc, net in sorted(self.nets.items())]}
     atomic_write(path, lambda t: torch.save(obj, t))
-    return Path(path)
+    return path
 
-@classmethod
-def load(cls, path:str|Path, ctx=None, shop=None) -> TransformerModel:
-    "Read a model written by `save`; `shop` (or `ctx`) provides the events to score with."
+@patch(cls_method=True)
+def _load(cls:TransformerModel, path:Path, shop=None, log=None) -> TransformerModel:
+    "Read a model written by `save`; `shop` provides the events to score with (`weights_only`: the file cannot run code)."
     obj = torch.load(path, map_location='cpu', weights_only=True)
     if obj.get('format') != 1: raise ValueError(f"{path}: not a Kokoc transformer checkpoint")
-    m = cls(obj['cfg'], ctx, shop, training=obj['training'], horizon_days=obj['horizon'])
+    m = cls(obj['cfg'], obj['training'], obj['horizon'], shop=shop, log=log)
     m.vocab = Vocab.from_state(obj['vocab']); m.best_epochs, m.train_s, m.history = obj['best_epochs'], obj['train_s'], obj['history']
-    m.device = _device(m.training['device'])
-    for i, n in enumerate(obj['nets']):
+    m.device = resolve_device('torch', m.want_device)
+    for n in obj['nets']:
         net = SeqNet(m.vocab.n_items, m.vocab.n_cats, m.vocab.prod_cat, m.cfg['dim'], m.cfg['heads'], m.cfg['layers'],
                      m.cfg['dropout'], m.cfg['max_len'])
         net.load_state_dict(n['state']); m.nets[pd.Timestamp(n['fit_cutoff'])] = net.to(m.device).eval()
     return m
-TransformerModel.save, TransformerModel.load = save, load
 
 # %% ../nbs/04_transformer.ipynb #25a8431f
 def transformer_candidates(model:TransformerModel, # a fit model
@@ -511,8 +259,7 @@ def transformer_candidates(model:TransformerModel, # a fit model
                            users=None,             # user codes (default: every user with an event at or before cutoff)
                           ) -> pd.DataFrame:
     "Top-`k` catalog products per user at `cutoff`: `user, product_id, src_transformer` (the model score)."
-    if model._shop is None: model._shop = shop
-    elif model._shop is not shop: model._shop, model._seqs = shop, {}
+    if model._shop is not shop: model._shop, model._seqs = shop, {}
     if users is None:
         e = shop.events; users = np.unique(e.loc[e['ts'] <= pd.Timestamp(cutoff), 'user'].to_numpy('int64'))
     r = model.recommend(cutoff, users, k)
@@ -521,9 +268,9 @@ def transformer_candidates(model:TransformerModel, # a fit model
 # %% ../nbs/04_transformer.ipynb #1f67cc75
 def fit_transformer(ctx, tables:dict, shop=None) -> TransformerModel:
     "Fit (or reload from the run folder) the transformer for this run's configuration."
-    tcfg = ctx.cfg.training
+    tcfg, shop = ctx.cfg.training, load_shop(ctx) if shop is None else shop
     key = ctx.key('models.transformer', 'preprocessing', 'split',
                   extra={'seed': tcfg.seed, 'device': tcfg.device, 'data': ctx.key('data_paths')})
-    return ctx.run.cached('models/transformer_model.ckpt', key,
-                          lambda: TransformerModel(ctx.cfg.models.transformer, ctx, shop).fit(tables),
-                          save=lambda m, p: m.save(p), load=lambda p: TransformerModel.load(p, ctx, shop))
+    build = lambda: TransformerModel(ctx.cfg.models.transformer, tcfg, ctx.cfg.split.horizon_days, shop, ctx.log).fit(tables)
+    return ctx.run.cached(ctx.run.rel('model', 'transformer'), key, build,
+                          save=lambda m, p: m.save(p), load=lambda p: TransformerModel.load(p, shop=shop, log=ctx.log))

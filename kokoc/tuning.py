@@ -4,20 +4,28 @@
 
 # %% ../nbs/07_tuning.ipynb #351714c2
 from __future__ import annotations
-import argparse, contextlib, json, logging, os, shutil, socket, sys, tempfile, time
+import logging, os, random, shutil, socket, time
 from datetime import datetime
 from pathlib import Path
 import numpy as np, pandas as pd, yaml
 import optuna
-from .config import Config, ConfigError, as_config, load_config, merge_checked, parse_param, project_root
-from .pipeline import atomic_write, stage, stage_params, write_json
+import matplotlib.pyplot as plt
+from pydantic import ValidationError
+from .config import Config, ConfigError, Space, as_config, load_config, merge_checked, parse_param, project_root
+from .store import atomic_write, write_json
+from .data import load_shop
+from .tables import stage_tables
+from .evaluate import valid_recall
+from .boosting import MODEL_CLASSES, classifier_training_table
+from .ensemble import member_models
+from .pipeline import default_run_folder, stage, stage_params, tracking_uri
 
 # %% auto #0
 __all__ = ['MODELS', 'GBDTS', 'TYPES', 'log', 'model_defaults', 'check_space', 'suggest', 'baseline_values', 'Reporter',
-           'pruning_hooks', 'study_tables', 'boosting_objective', 'transformer_objective', 'gat_objective',
-           'member_valid_scores', 'ensemble_objective', 'objective_for', 'inuse_values', 'write_inuse',
-           'default_storage', 'open_study', 'tuning_settings', 'study_summary', 'tune', 'history_table', 'plot_history',
-           'param_importances', 'plot_importance', 'save_plots', 'mlflow_callback', 'tuning_context', 'tune_cli']
+           'study_tables', 'boosting_objective', 'neural_model', 'neural_objective', 'member_valid_scores',
+           'ensemble_objective', 'objective_for', 'inuse_values', 'write_inuse', 'default_storage', 'open_study',
+           'tuning_settings', 'study_summary', 'tune', 'history_table', 'plot_history', 'param_importances',
+           'plot_importance', 'save_plots', 'mlflow_callback', 'tuning_context']
 
 # %% ../nbs/07_tuning.ipynb #aa07ba6a
 MODELS = ('lightgbm', 'catboost', 'xgboost', 'transformer', 'gat', 'ensemble')
@@ -44,14 +52,8 @@ def check_space(space:dict,   # `tuning.spaces.<model>`
             raise ConfigError(f"{where}.{k}' is not a key of models.{model} (known: {', '.join(sorted(defaults))})")
         if not isinstance(s, dict) or s.get('type') not in TYPES:
             raise ConfigError(f"{where}.{k}' needs type: one of {'|'.join(TYPES)}, got {s!r}")
-        if s['type'] == 'cat':
-            if not isinstance(s.get('choices'), list) or not s['choices']:
-                raise ConfigError(f"{where}.{k}' (cat) needs a non-empty 'choices' list")
-        else:
-            lo, hi = s.get('low'), s.get('high')
-            if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lo, hi)) or lo >= hi:
-                raise ConfigError(f"{where}.{k}' needs numbers low < high, got low={lo!r} high={hi!r}")
-            if s['type'] == 'log' and lo <= 0: raise ConfigError(f"{where}.{k}' (log) needs low > 0, got {lo!r}")
+        try: Space.model_validate(s)    # the configuration's own rule for one tuned parameter
+        except ValidationError as e: raise ConfigError(f"{where}.{k}' {e.errors()[0]['msg'].removeprefix('Value error, ')}, got {s!r}") from None
     return dict(space)
 
 # %% ../nbs/07_tuning.ipynb #679a22a4
@@ -86,7 +88,7 @@ def baseline_values(space:dict, defaults:dict, model:str='') -> dict:
 
 # %% ../nbs/07_tuning.ipynb #aec367f1
 class Reporter:
-    "Report intermediate valid scores to a trial every `every` steps; says when to prune."
+    "A member's fit callback: reports its valid scores to a trial every `every` steps, asks the fit to stop once the trial is pruned."
     def __init__(self, trial, # an optuna trial (None: report nothing, never prune)
                  every:int=1):
         self.trial, self.every, self.calls, self.pruned_at, self.last = trial, max(1, int(every)), 0, None, None
@@ -97,58 +99,15 @@ class Reporter:
         self.trial.report(float(value), int(step))
         if self.trial.should_prune(): self.pruned_at = step; return True
         return False
-    def prune(self, what:str):
-        raise optuna.TrialPruned(f"{what}: pruned at step {self.pruned_at} (valid {self.last[1]:.4f})")
-
-class _Lib:
-    "A stand-in for a library module: its attributes, with a few replaced."
-    def __init__(self, mod, **over): self._mod, self._over = mod, over
-    def __getattr__(self, k): return self._over[k] if k in self._over else getattr(self._mod, k)
-
-def _lgb_callback(rep:Reporter):
-    def cb(env):
-        if env.evaluation_result_list:
-            _, name, val, higher = env.evaluation_result_list[0][:4]
-            if rep(env.iteration + 1, val if higher else -val): rep.prune(f'lightgbm round {env.iteration + 1}')
-    cb.order = 40
-    return cb
-
-def _xgb_callback(rep:Reporter):
-    import xgboost as xgb
-    class CB(xgb.callback.TrainingCallback):
-        def after_iteration(self, model, epoch, evals_log):
-            d = evals_log.get('valid') or next(iter(evals_log.values()), {})
-            if d:
-                v = list(d.values())[-1][-1]; v = v[0] if isinstance(v, tuple) else v
-                if rep(epoch + 1, float(v)): rep.prune(f'xgboost round {epoch + 1}')
-            return False
-    return CB()
-
-class _CatBoostCallback:
-    def __init__(self, rep): self.rep, self.stopped = rep, False
-    def after_iteration(self, info):
-        m = info.metrics.get('validation') or {}
-        keys = [k for k in m if k.split(':')[0] in ('NDCG', 'AUC')] or list(m)
-        if not keys: return True
-        if self.rep(info.iteration, float(m[keys[0]][-1])): self.stopped = True; return False
-        return True
-
-@contextlib.contextmanager
-def pruning_hooks(rep:Reporter, # receives (round, valid metric) from whichever library trains
-                 ):
-    "While active, `kokoc.boosting` fits report their valid metric to `rep` every round."
-    import kokoc.boosting as kb
-    lgb, xgb, cb = kb.lgb, kb.xgb, kb.cb
-    def lgb_train(*a, callbacks=None, **k): return lgb.train(*a, callbacks=list(callbacks or []) + [_lgb_callback(rep)], **k)
-    def xgb_train(*a, callbacks=None, **k): return xgb.train(*a, callbacks=list(callbacks or []) + [_xgb_callback(rep)], **k)
-    class CatBoost(cb.CatBoost):
-        def fit(self, *a, callbacks=None, **k):
-            c = _CatBoostCallback(rep); r = super().fit(*a, callbacks=list(callbacks or []) + [c], **k)
-            if c.stopped: rep.prune('catboost')
-            return r
-    kb.lgb, kb.xgb, kb.cb = _Lib(lgb, train=lgb_train), _Lib(xgb, train=xgb_train), _Lib(cb, CatBoost=CatBoost)
-    try: yield rep
-    finally: kb.lgb, kb.xgb, kb.cb = lgb, xgb, cb
+    def fit(self, model, # a member (`kokoc.model.Model` interface), not yet fitted
+            tables:dict, # its 'train' and 'valid' tables
+            what:str,    # the member, for messages
+            logger=log):
+        "`model.fit(tables)` with this reporter as its callback; raises `optuna.TrialPruned` when it stopped the fit."
+        model.fit(tables, callbacks=[self])
+        if self.calls == 0: logger.warning(f"tuning {what}: the fit reported no intermediate scores; pruning is off")
+        if self.pruned_at is not None: raise optuna.TrialPruned(f"{what}: pruned at step {self.pruned_at} (valid {self.last[1]:.4f})")
+        return model
 
 # %% ../nbs/07_tuning.ipynb #4ba9b54e
 def study_tables(tables:dict) -> dict:
@@ -157,68 +116,44 @@ def study_tables(tables:dict) -> dict:
     if miss: raise KeyError(f"tuning needs the {miss} window table(s)")
     return {'train': tables['train'], 'valid': tables['valid']}
 
-def _valid_recall(ctx, valid, scores) -> float:
-    from kokoc.data import valid_recall
-    return float(valid_recall(ctx, valid, scores))
-
 def boosting_objective(ctx, lib:str, tables:dict, space:dict, tcfg:dict):
     "Valid Recall@25 of one GBDT fit with a trial's values, pruned on the library's valid metric."
-    from kokoc.boosting import MODEL_CLASSES
     kind, base, tv = tcfg['boosting_kind'], model_defaults(ctx.cfg, lib), study_tables(tables)
     train, fill = tv['train'], None
-    if kind == 'classifier':
-        from kokoc.boosting import classifier_training_table
-        train, _, fill = classifier_training_table(ctx, tv)
+    if kind == 'classifier': train, _, fill = classifier_training_table(ctx, tv)
     def objective(trial):
-        p = {**base, **suggest(trial, space)}
-        rep = Reporter(trial, tcfg['report_every'])
-        with pruning_hooks(rep): m = MODEL_CLASSES[lib](p, kind, ctx.cfg.training, fill).fit({'train': train, 'valid': tv['valid']})
-        if rep.calls == 0: ctx.log.warning(f"tuning {lib}: the fit reported no intermediate scores; pruning is off")
+        m = MODEL_CLASSES[lib]({**base, **suggest(trial, space)}, kind, ctx.cfg.training, fill)
+        Reporter(trial, tcfg['report_every']).fit(m, {'train': train, 'valid': tv['valid']}, lib, ctx.log)
         trial.set_user_attr('rounds', m.best_iteration); trial.set_user_attr('fit_s', m.fit_s)
-        return _valid_recall(ctx, tv['valid'], m.score(tv['valid']))
+        return float(valid_recall(ctx, tv['valid'], m.score(tv['valid'])))
     return objective
 
-def transformer_objective(ctx, tables:dict, space:dict, tcfg:dict):
-    "Valid Recall@25 of the transformer with a trial's values, pruned on its per-epoch valid recall."
-    from kokoc.transformer import TransformerModel
-    tv = study_tables(tables)
-    def objective(trial):
-        p = {**model_defaults(ctx.cfg, 'transformer'), **suggest(trial, space), 'refit_final': False}
-        m, rep = TransformerModel(p, ctx), Reporter(trial)
-        inner, step = m._valid_recall, [0]
-        def hooked(*a, **k):
-            rc, rcat = inner(*a, **k); step[0] += 1
-            if rep(step[0], rc): rep.prune('transformer epoch')
-            return rc, rcat
-        m._valid_recall = hooked
-        m.fit(tv)
-        if rep.calls == 0: ctx.log.warning("tuning transformer: no per-epoch valid scores came through; pruning is off")
-        trial.set_user_attr('best_epochs', m.best_epochs)
-        return _valid_recall(ctx, tv['valid'], m.score(tv['valid']))
-    return objective
-
-def gat_objective(ctx, tables:dict, space:dict, tcfg:dict):
-    "Best valid Recall@25 of the GAT with a trial's values, pruned on its per-epoch valid recall."
+def neural_model(ctx, model:str, # 'transformer' or 'gat'
+                 params:dict,    # its `models.<model>` section
+                 shop=None):
+    "An unfitted transformer or GAT with `params`, set up from the run's configuration as its stage sets it up."
+    kw = dict(training=ctx.cfg.training, horizon_days=ctx.cfg.split.horizon_days, shop=load_shop(ctx) if shop is None else shop, log=ctx.log)
+    if model == 'transformer':
+        from kokoc.transformer import TransformerModel   # torch: imported only for the neural studies
+        return TransformerModel(params, **kw)
     from kokoc.gat import GATModel
-    tv = study_tables(tables)
+    return GATModel(params, preprocessing=ctx.cfg.preprocessing, **kw)
+
+def neural_objective(ctx, model:str, tables:dict, space:dict, tcfg:dict):
+    "Valid Recall@25 of the transformer (its final refit off) or the GAT (its best epoch) with a trial's values, pruned on its per-epoch valid recall."
+    tv, shop, fixed = study_tables(tables), load_shop(ctx), {'refit_final': False} if model == 'transformer' else {}
     def objective(trial):
-        p = {**model_defaults(ctx.cfg, 'gat'), **suggest(trial, space)}
-        m, rep, step = GATModel(p, ctx=ctx), Reporter(trial), [0]
-        def valid_fn():
-            v = _valid_recall(ctx, tv['valid'], m.score(tv['valid'])); step[0] += 1
-            if rep(step[0], v): rep.prune('gat epoch')
-            return v
-        m.fit(tv, valid_fn=valid_fn)
-        trial.set_user_attr('epochs', len(m.history))
-        return float(m.best_valid)
+        m = neural_model(ctx, model, {**model_defaults(ctx.cfg, model), **suggest(trial, space), **fixed}, shop)
+        Reporter(trial).fit(m, tv, model, ctx.log)
+        if model == 'gat': trial.set_user_attr('epochs', len(m.history)); return float(m.best_valid)
+        trial.set_user_attr('best_epochs', m.best_epochs)
+        return float(valid_recall(ctx, tv['valid'], m.score(tv['valid'])))
     return objective
 
 def member_valid_scores(ctx, tables:dict, members:dict|None=None) -> pd.DataFrame:
     "Per-user percentile ranks of each member's valid scores (one column per member)."
     valid = tables['valid']
-    if members is None:
-        from kokoc.ensemble import member_models
-        members = member_models(ctx, tables)
+    members = member_models(ctx, tables) if members is None else members
     if not members: raise ValueError("tuning ensemble: no members (models.enabled is empty?)")
     s = pd.DataFrame({k: np.asarray(m.score(valid), np.float64) for k, m in members.items()}, index=valid.index)
     return s.groupby(valid['user'].to_numpy()).rank(pct=True)
@@ -232,15 +167,14 @@ def ensemble_objective(ctx, tables:dict, space:dict, tcfg:dict, members:dict|Non
         tot = sum(w.values())
         w = {k: v / tot for k, v in w.items()} if tot > 0 else {k: 1 / len(w) for k in w}
         trial.set_user_attr('weights', w)
-        return _valid_recall(ctx, valid, sum(norm[k].to_numpy() * v for k, v in w.items()))
+        return float(valid_recall(ctx, valid, sum(norm[k].to_numpy() * v for k, v in w.items())))
     objective.baseline = {f'w_{k}': 1.0 for k in norm.columns}   # equal weights
     return objective
 
 def objective_for(ctx, model:str, tables:dict, space:dict, tcfg:dict, members:dict|None=None):
     "The function a study of `model` maximises: trial -> valid Recall@25."
     if model in GBDTS: return boosting_objective(ctx, model, tables, space, tcfg)
-    if model == 'transformer': return transformer_objective(ctx, tables, space, tcfg)
-    if model == 'gat': return gat_objective(ctx, tables, space, tcfg)
+    if model in ('transformer', 'gat'): return neural_objective(ctx, model, tables, space, tcfg)
     if model == 'ensemble': return ensemble_objective(ctx, tables, space, tcfg, members)
     raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
 
@@ -281,7 +215,6 @@ def default_storage(run) -> str:
 
 def _storage(url:str, tries:int=8):
     "An optuna storage for `url`; retries while another process is creating the same new database's tables."
-    import random
     kw = {'connect_args': {'timeout': 120}} if url.startswith('sqlite:') else {}
     for i in range(tries):
         try: return optuna.storages.RDBStorage(url, engine_kwargs=kw)
@@ -323,7 +256,7 @@ def study_summary(study:optuna.Study) -> dict:
 
 def tune(ctx,                    # the stage context (configuration, run folder, logger)
          model:str,              # one of `MODELS`
-         tables:dict|None=None,  # window tables (default: `kokoc.data.stage_tables(ctx)`); only train and valid are used
+         tables:dict|None=None,  # window tables (default: `kokoc.tables.stage_tables(ctx)`); only train and valid are used
          n_trials:int|None=None, # trials this process runs (default: `tuning.n_trials`)
          timeout_s:float|None=None, # seconds this process tunes (default: `tuning.timeout_s`)
          storage:str|None=None,  # database URL (default: `tuning.storage`, else `RUN/optuna.db`)
@@ -339,7 +272,6 @@ def tune(ctx,                    # the stage context (configuration, run folder,
     tcfg = tuning_settings(ctx.cfg)
     space = check_space(dict(tcfg.spaces[model]), model_defaults(ctx.cfg, model), model)
     if tables is None:
-        from kokoc.data import stage_tables
         # the ensemble's members are looked up by the stages' cache keys, which fingerprint the test table too
         tables = stage_tables(ctx, windows=('train', 'valid', 'test') if model == 'ensemble' else ('train', 'valid'))
     n_trials = tcfg.n_trials if n_trials is None else n_trials
@@ -396,7 +328,6 @@ def history_table(study:optuna.Study) -> pd.DataFrame:
 
 def plot_history(study:optuna.Study, model:str):
     "Valid Recall@25 per trial, the best so far and the baseline."
-    import matplotlib.pyplot as plt
     df = history_table(study)
     fig, ax = plt.subplots(figsize=(7, 3.6))
     ok, pr = df[df.state == 'COMPLETE'], df[df.state == 'PRUNED']
@@ -419,7 +350,6 @@ def param_importances(study:optuna.Study) -> pd.Series|None:
 
 def plot_importance(study:optuna.Study, model:str):
     "Horizontal bars of the parameter importances (None when they cannot be computed)."
-    import matplotlib.pyplot as plt
     imp = param_importances(study)
     if imp is None or not len(imp): return None, None
     fig, ax = plt.subplots(figsize=(6, 0.35 * len(imp) + 1.2))
@@ -429,7 +359,6 @@ def plot_importance(study:optuna.Study, model:str):
 
 def save_plots(ctx, study:optuna.Study, model:str) -> list:
     "Save the history and importance plots of a study in the run folder."
-    import matplotlib.pyplot as plt
     out = []
     fig, df = plot_history(study, model)
     out.append(ctx.run.save_plot(fig, f'tuning_{model}_history', table=df, title=f'{model}: tuning history')); plt.close(fig)
@@ -441,8 +370,7 @@ def save_plots(ctx, study:optuna.Study, model:str) -> list:
 # %% ../nbs/07_tuning.ipynb #850fee60
 def mlflow_callback(cfg:dict, study_name:str, model:str):
     "An optuna callback logging each finished trial as an MLflow run."
-    import mlflow
-    from kokoc.pipeline import tracking_uri
+    import mlflow   # slow to import, and only with tuning.mlflow on (as in kokoc.pipeline)
     mlflow.set_tracking_uri(tracking_uri(cfg))
     name = f"{cfg['logging']['experiment']}-tuning"
     if mlflow.get_experiment_by_name(name) is None:
@@ -457,33 +385,11 @@ def mlflow_callback(cfg:dict, study_name:str, model:str):
     return cb
 
 # %% ../nbs/07_tuning.ipynb #3801ba34
-def _tune_parser():
-    p = argparse.ArgumentParser(prog='kokoc_tune', description=
-        "Tune one Kokoc model with Optuna on the valid window (Recall@25), then write the best values to "
-        "configs/inuse/<model>.yml (the replaced file moves to configs/backups/). The next kokoc_run uses them.")
-    p.add_argument('--model', required=True, choices=MODELS)
-    p.add_argument('--trials', type=int, default=None, help='trials this process runs (default: tuning.n_trials)')
-    p.add_argument('--timeout', type=float, default=None, help='seconds this process tunes (default: tuning.timeout_s)')
-    p.add_argument('--storage', default=None, help='database URL of the study (default: sqlite file RUN/optuna.db); '
-                   'share one URL between processes or machines to work on one study')
-    p.add_argument('--study-name', default=None, help='study name (default: <model>-<run folder name>)')
-    p.add_argument('--run', default=None, help='run folder whose tables to use (default: runs/<data>-<scale>-seed<seed>)')
-    p.add_argument('--data', default='synthetic', help="'synthetic' or a folder holding the four real files")
-    p.add_argument('--scale', choices=['tiny', 'small', 'full'], default='small')
-    p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--param', action='append', default=[], metavar='KEY=VALUE', help='configuration override (repeatable)')
-    p.add_argument('--worker', type=int, default=0, help='number of this process among those sharing a study (sampler seed offset)')
-    p.add_argument('--no-write', action='store_true', help='do not write configs/inuse/<model>.yml')
-    p.add_argument('--configs', default=None, help='configs folder to write inuse/ into (default: the project\'s configs/)')
-    p.add_argument('--mlflow', action='store_true', help='log every trial to MLflow (needs logging.mlflow)')
-    return p
-
 def tuning_context(run_dir=None, scale=None, seed=None, data=None, params=()):
     "The stage context of a tuning run: the run folder's configuration with `params` laid over it."
-    from kokoc.pipeline import _default_out
     params = list(params or [])
     if run_dir is None:
-        run_dir = _default_out(load_config(params=stage_params(scale, seed, data, params)), data or 'synthetic')
+        run_dir = default_run_folder(load_config(params=stage_params(scale, seed, data, params)), data or 'synthetic')
     ctx = stage('07_tuning', run_dir, scale=scale, seed=seed, data=data, params=params)
     cfg = {k: v for k, v in ctx.cfg.items() if k != 'meta'}
     cfg.setdefault('tuning', tuning_settings(cfg))
@@ -492,16 +398,3 @@ def tuning_context(run_dir=None, scale=None, seed=None, data=None, params=()):
     ctx.cfg = as_config(cfg); ctx.cfg['meta'] = meta
     return ctx
 
-def tune_cli(argv=None):
-    "Console script `kokoc_tune`."
-    a = _tune_parser().parse_args(argv)
-    try:
-        data = a.data if a.data == 'synthetic' else str(Path(a.data).resolve())
-        ctx = tuning_context(a.run, a.scale, a.seed, data, a.param)
-        res = tune(ctx, a.model, n_trials=a.trials, timeout_s=a.timeout, storage=a.storage, study_name=a.study_name,
-                   write=not a.no_write, configs_dir=a.configs, worker=a.worker, mlflow=True if a.mlflow else None)
-    except (ConfigError, KeyError, RuntimeError) as e:
-        print(f"\nkokoc_tune: {e}", file=sys.stderr); sys.exit(1)
-    print(f"kokoc_tune {a.model}: study '{res['study']}' ({res['storage']}): {res['trials']} trials, {res['pruned']} pruned; "
-          f"valid recall@25 {res['best_valid_recall@25']:.4f} (defaults {res['baseline_valid_recall@25']}) "
-          f"with {res['best_params']}" + (f"\n  written to {res['inuse']} — the next kokoc_run uses it" if res['inuse'] else ''))

@@ -12,14 +12,30 @@ def kokoc_run(*args, out):
     assert r.returncode == 0, f"kokoc_run failed:\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}"
     return r
 
+def _source_state():
+    "What a run must never change: the package and the notebooks (bytes and modification times)."
+    import hashlib
+    files = sorted((ROOT/'kokoc').glob('*.py')) + sorted((ROOT/'nbs').glob('*.ipynb'))
+    return {str(f): (hashlib.sha1(f.read_bytes()).hexdigest(), f.stat().st_mtime_ns) for f in files}
+
+def _git_status():
+    r = subprocess.run(['git', 'status', '--porcelain'], cwd=ROOT, capture_output=True, text=True)
+    return r.stdout if r.returncode == 0 else None
+
 @pytest.fixture(scope='module')
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp('kokoc')/'run'
+    before, git_before = _source_state(), _git_status()
     r = kokoc_run('--stages', '00-06', out=out)
-    return out, r
+    return out, r, (before, _source_state(), git_before, _git_status())
+
+def test_a_run_never_writes_the_source_tree(run):
+    *_, (before, after, git_before, git_after) = run
+    assert before == after, [f for f in after if before.get(f) != after[f]]
+    assert git_before == git_after      # `git status --porcelain` unchanged (empty on a clean checkout)
 
 def test_run_folder_has_every_stage(run):
-    out, r = run
+    out, r, _ = run
     for s in STAGES:
         assert (out/'notebooks'/f'{s}.ipynb').exists(), s
         assert (out/'logs'/f'{s}.log').exists(), s
@@ -27,7 +43,7 @@ def test_run_folder_has_every_stage(run):
     assert (out/'config.yml').exists()
 
 def test_metrics_contract(run):
-    out, _ = run
+    out, *_ = run
     m = json.loads((out/'metrics.json').read_text())
     for k in ['data', 'windows', 'candidates', 'test', 'timings_s', 'peak_rss_mb']: assert k in m, k
     for model in ['popular', 'history', 'oracle']:
@@ -36,9 +52,12 @@ def test_metrics_contract(run):
     assert m['data']['events'] > 0 and 0 < m['candidates']['recall_ceiling'] <= 1
     assert 0 <= m['test']['history']['buyer_precision@1000'] <= 1 and 0 <= m['test']['history']['buyer_auc'] <= 1
     assert all(m['timings_s'][s] > 0 for s in STAGES) and all(m['peak_rss_mb'][s] > 10 for s in STAGES)
+    for ref in ('history', 'ensemble'):   # paired comparisons: every model against the ensemble and against history
+        assert set(m['paired'][ref]) == set(m['test']) - {ref}, (ref, sorted(m['paired'][ref]))
+        for d in m['paired'][ref].values(): assert d['ci'][0] <= d['diff'] <= d['ci'][1] and d['users'] > 0
 
 def test_rerun_resumes_and_a_changed_parameter_invalidates_only_its_dependents(run):
-    out, _ = run
+    out, *_ = run
     table = out/'data'/'processed'/'test_table.parquet'
     t_table = table.stat().st_mtime_ns
     r = kokoc_run('--stages', '00-06', out=out)              # same command: everything skipped
