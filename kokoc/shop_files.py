@@ -11,17 +11,18 @@ import pyarrow as pa, pyarrow.parquet as pq, pyarrow.compute as pc
 from .config import ACTIONS, FILES
 
 # %% auto #0
-__all__ = ['RAW_WORDS', 'ACTIONS_SCHEMA', 'ORACLE_SCHEMA', 'TARGETS', 'WINDOWS', 'write_shop', 'explode_actions', 'shop_summary',
-           'describe_folder', 'describe_table', 'generate_shop_v2', 'generate_cli']
+__all__ = ['RAW_WORDS', 'ACTIONS_SCHEMA', 'ORACLE_SCHEMA', 'TARGETS', 'WINDOWS', 'uuids', 'actions_table', 'catalog_table',
+           'title_vectors', 'add_dirt', 'write_shop', 'explode_actions', 'shop_summary', 'describe_folder',
+           'describe_table', 'generate_shop_v2', 'generate_cli']
 
 # %% ../nbs/shop_files.ipynb #dc025942
-def _uuids(rng, n):
+def uuids(rng, n):
     "`n` uuid4 texts drawn from `rng`."
     b = rng.integers(0, 256, (n, 16), dtype=np.uint8)
     b[:, 6] = (b[:, 6] & 0x0F) | 0x40; b[:, 8] = (b[:, 8] & 0x3F) | 0x80
     return np.array([str(uuid.UUID(bytes=r.tobytes())) for r in b], dtype=object)
 
-def _actions_table(ev, C, user_ids, loc_ids):
+def actions_table(ev, C, user_ids, loc_ids):
     "One row per event in the real schema, sorted by time; order rows of a group become one list."
     n = len(ev['u'])
     eid = np.where(ev['grp'] >= 0, n + ev['grp'], np.arange(n))
@@ -36,7 +37,7 @@ def _actions_table(ev, C, user_ids, loc_ids):
                          'action': ev['act'][r].astype(np.int64), 'date': pd.to_datetime(ev['ts'][r]).as_unit('ns'),
                          'products': products.to_pandas(), 'pageId': ev['page'][r].astype(np.int64)})
 
-def _catalog_table(rng, C):
+def catalog_table(rng, C):
     "The catalog in the real schema, rows shuffled."
     cat_ids = np.sort(rng.choice(np.arange(1, 10_000), len(C['cat_start']), replace=False))
     df = pd.DataFrame({'add_date': C['add_date'], 'shop_id': C['shop_id'].astype(np.int64),
@@ -45,7 +46,7 @@ def _catalog_table(rng, C):
                        'old_price': C['old_price'].astype(np.float64)})
     return df.iloc[rng.permutation(len(df))].reset_index(drop=True)
 
-def _vectors(rng, C, missing=0.05):
+def title_vectors(rng, C, missing=0.05):
     "Mapping product_id -> vector_id for ~95% of products and the vectors array."
     has = np.flatnonzero(rng.random(len(C['pid'])) >= missing)
     vid = rng.permutation(len(has))
@@ -56,7 +57,7 @@ def _vectors(rng, C, missing=0.05):
 # %% ../nbs/shop_files.ipynb #0be8e804
 RAW_WORDS = ['black', 'cotton', 'size', 'new', 'sale', 'men', 'women', 'kids', 'set', 'classic', 'leather', 'XL']
 
-def _dirty(rng, shop, f):
+def add_dirt(rng, shop, f):
     "Spoil a share `f` of the rows of catalog, actions and mapping in the ways of the real files."
     if f <= 0: return shop
     cat, act, mp = shop['catalog'].copy(), shop['actions'].copy(), shop['mapping'].copy()
@@ -341,8 +342,8 @@ def generate_shop_v2(scale:str='tiny',       # tiny | small | full (see `SCALES_
     rng = np.random.default_rng(seed)
     C = make_catalog_v2(rng, sc); Fk = make_factors(rng, sc, C); U = make_users_v2(rng, sc, Fk, mix)
     ev, sim = simulate_v2(rng, C, Fk, U)
-    user_ids, loc_ids = _uuids(rng, sc['users']), _uuids(rng, sc['users'])
-    mapping, vectors = _vectors(rng, C)
+    user_ids, loc_ids = uuids(rng, sc['users']), uuids(rng, sc['users'])
+    mapping, vectors = title_vectors(rng, C)
     tops = _factor_tops(C, Fk); parts = []
     for D, st in sorted(sim['states'].items()):
         cut = END - pd.Timedelta(days=N_DAYS - D)
@@ -351,9 +352,9 @@ def generate_shop_v2(scale:str='tiny',       # tiny | small | full (see `SCALES_
         parts.append(pd.DataFrame({'cutoff': np.full(len(u), cut.as_unit('ns').to_datetime64()),
                                    'user_id': pd.Categorical.from_codes(u, categories=user_ids),   # lean in memory
                                    'product_id': C['pid'][p].astype(np.int64), 'prob': prob}))
-    shop = dict(catalog=_catalog_table(rng, C), actions=_actions_table(ev, C, user_ids, loc_ids), mapping=mapping,
+    shop = dict(catalog=catalog_table(rng, C), actions=actions_table(ev, C, user_ids, loc_ids), mapping=mapping,
                 vectors=vectors, oracle=pd.concat(parts, ignore_index=True), report=_report(ev, mix))
-    return _dirty(rng, shop, dirty_share)
+    return add_dirt(rng, shop, dirty_share)
 
 # %% ../nbs/shop_files.ipynb #e78162a3
 def _mix_item(s:str) -> tuple:

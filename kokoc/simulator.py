@@ -9,8 +9,8 @@ import numpy as np, pandas as pd
 # %% auto #0
 __all__ = ['START', 'N_DAYS', 'END', 'WINDOW_DAYS', 'BLOCKS', 'MECHANISMS', 'MIX', 'SCALES_V2', 'BETA', 'DEAL_POWER', 'EXTRA',
            'TOUCH', 'TOUCH_DECAY', 'SEED_DECAY', 'SUBST', 'SEM_SUBST', 'INTENT_KEEP', 'INTENT_CONV', 'REP_PEAK',
-           'REP_WIDTH', 'COLD_GAIN', 'WEEKDAY', 'HOURS', 'DAY_S', 'make_catalog_v2', 'make_factors', 'make_users_v2',
-           'purchase_state', 'simulate_v2']
+           'REP_WIDTH', 'COLD_GAIN', 'WEEKDAY', 'HOURS', 'DAY_S', 'cum_weights', 'draw_segments', 'pick_columns',
+           'make_catalog_v2', 'make_factors', 'make_users_v2', 'purchase_state', 'simulate_v2']
 
 # %% ../nbs/simulator.ipynb #1389b016
 START = pd.Timestamp('2024-09-07')          # first day of events (day 0)
@@ -41,16 +41,16 @@ WEEKDAY = np.array([1.0, 0.97, 0.95, 0.97, 0.92, 1.12, 1.18])  # Mon..Sun activi
 HOURS = np.array([.25, .15, .1, .08, .08, .12, .25, .45, .7, .85, .95, 1.0,
                   1.05, 1.0, .95, .95, .95, 1.0, 1.1, 1.25, 1.3, 1.15, .8, .45])  # hour of day activity (as v1)
 
-def _cum(w): # non-negative weights
+def cum_weights(w): # non-negative weights
     "Cumulative sums with a leading zero."
     return np.concatenate([[0.0], np.cumsum(w, dtype=np.float64)])
 
-def _draw_segments(rng, cum, lo, hi):
+def draw_segments(rng, cum, lo, hi):
     "Draw one index in each segment [lo, hi) with probability proportional to the weights behind `cum`."
     x = cum[lo] + rng.random(len(lo)) * (cum[hi] - cum[lo])
     return np.clip(np.searchsorted(cum, x, 'right') - 1, lo, hi - 1)
 
-def _pick(rng, w): # (n, k) non-negative weights, rows sum > 0
+def pick_columns(rng, w): # (n, k) non-negative weights, rows sum > 0
     "Column index drawn per row with probability proportional to `w`."
     c = np.cumsum(w, 1)
     return (c < rng.random(len(w))[:, None] * c[:, -1:]).sum(1)
@@ -132,7 +132,7 @@ def make_catalog_v2(rng:np.random.Generator, # random generator
     C['W'] = np.stack([_norm_in(pop * np.exp(-b * C['zprice']) * (1 + depth) ** 0.8 * old, fam) for b in BETA])  # within-family choice
     C['D'] = np.stack([pop * np.exp(-b * C['zprice']) * depth ** DEAL_POWER * old for b in BETA])               # deal appeal
     C['Dfam'] = np.stack([np.bincount(fam, d, nf) for d in C['D']])
-    C['Wcum'] = [_cum(w) for w in C['W']]; C['Dcum'] = [_cum(d) for d in C['D']]
+    C['Wcum'] = [cum_weights(w) for w in C['W']]; C['Dcum'] = [cum_weights(d) for d in C['D']]
     return C
 
 def _trend_day(C, d): # catalog, day
@@ -163,7 +163,7 @@ def make_factors(rng:np.random.Generator, # random generator
     lo = np.searchsorted(seg, np.arange(K)); hi = np.searchsorted(seg, np.arange(K), 'right')
     dw = [phi_w * C['Dfam'][l][F] for l in range(len(BETA))]            # deal: family weight × its deal appeal
     Z = np.stack([np.bincount(seg, x, K) for x in dw], 1)              # (K, levels)
-    return dict(F=F, seg=seg, lo=lo, hi=hi, phi=phi, cum=_cum(phi_w), dcum=[_cum(x) for x in dw], Z=Z,
+    return dict(F=F, seg=seg, lo=lo, hi=hi, phi=phi, cum=cum_weights(phi_w), dcum=[cum_weights(x) for x in dw], Z=Z,
                 popularity=rng.lognormal(0, 1.0, K))
 
 def make_users_v2(rng:np.random.Generator, # random generator
@@ -201,7 +201,7 @@ def _table(u, p, w, n_users, P):
     r = np.arange(n_users)
     lo, hi = np.searchsorted(tu, r), np.searchsorted(tu, r, 'right')
     tot = np.bincount(tu, s, n_users)
-    return dict(u=tu, p=uk % P, w=s, pi=s / tot[tu], lo=lo, hi=hi, has=hi > lo, cum=_cum(s))
+    return dict(u=tu, p=uk % P, w=s, pi=s / tot[tu], lo=lo, hi=hi, has=hi > lo, cum=cum_weights(s))
 
 def purchase_state(C:dict, U:dict, D:int, # catalog, users, first day of the block
                    H:dict,                # product rows before day `D`: u, p, a (action), day
@@ -226,25 +226,25 @@ def _family(rng, C, f, lvl):
     "A product of each family `f`, chosen by the within-family weights of price level `lvl`."
     p = np.empty(len(f), np.int64)
     for l in range(len(BETA)):
-        m = lvl == l; p[m] = _draw_segments(rng, C['Wcum'][l], C['fam_start'][f[m]], C['fam_end'][f[m]])
+        m = lvl == l; p[m] = draw_segments(rng, C['Wcum'][l], C['fam_start'][f[m]], C['fam_end'][f[m]])
     return p
 
 def _latent(rng, C, Fk, U, users):
     "Products drawn from the users' latent tastes: a factor, a family of it, a product of the family."
-    k = U['fac'][users, _pick(rng, U['theta'][users])]
-    return _family(rng, C, Fk['F'][_draw_segments(rng, Fk['cum'], Fk['lo'][k], Fk['hi'][k])], U['level'][users])
+    k = U['fac'][users, pick_columns(rng, U['theta'][users])]
+    return _family(rng, C, Fk['F'][draw_segments(rng, Fk['cum'], Fk['lo'][k], Fk['hi'][k])], U['level'][users])
 
 def _deal(rng, C, Fk, U, users):
     "Discounted products drawn from the users' factors, by deal appeal at their price level."
-    k = U['fac'][users, _pick(rng, U['thd'][users])]; lvl = U['level'][users]; p = np.empty(len(users), np.int64)
+    k = U['fac'][users, pick_columns(rng, U['thd'][users])]; lvl = U['level'][users]; p = np.empty(len(users), np.int64)
     for l in range(len(BETA)):
-        m = lvl == l; f = Fk['F'][_draw_segments(rng, Fk['dcum'][l], Fk['lo'][k[m]], Fk['hi'][k[m]])]
-        p[m] = _draw_segments(rng, C['Dcum'][l], C['fam_start'][f], C['fam_end'][f])
+        m = lvl == l; f = Fk['F'][draw_segments(rng, Fk['dcum'][l], Fk['lo'][k[m]], Fk['hi'][k[m]])]
+        p[m] = draw_segments(rng, C['Dcum'][l], C['fam_start'][f], C['fam_end'][f])
     return p
 
 def _from_table(rng, tab, users):
     "Products drawn from each user's rows of a weight table."
-    return tab['p'][_draw_segments(rng, tab['cum'], tab['lo'][users], tab['hi'][users])]
+    return tab['p'][draw_segments(rng, tab['cum'], tab['lo'][users], tab['hi'][users])]
 
 def _neighbour(rng, C, prod, lvl, subst):
     "A title neighbour of each product: a substitute (same family) with chance `subst`, else a complement."
@@ -355,7 +355,7 @@ def simulate_v2(rng:np.random.Generator, # random generator
             st = purchase_state(C, U, d, h, seen)
             m = h['a'] == 2; st['A'] = _table(h['u'][m], h['p'][m], np.ones(m.sum()), n, len(C['pid']))
             if d in WINDOW_DAYS: states[d] = st
-        tw = _trend_day(C, d); tcum = _cum(tw)
+        tw = _trend_day(C, d); tcum = cum_weights(tw)
         # browsing
         arrived = (U['arrival'] <= d) & ~U['bot']
         act = (arrived & (rng.random(n) < U['p_act'] * dayf[d])) | ((U['arrival'] == d) & ~U['bot'])
@@ -363,7 +363,7 @@ def simulate_v2(rng:np.random.Generator, # random generator
         emit(*_browse(rng, C, Fk, U, st, day_ns, sess_u, tcum))
         # bots: thousands of product views over the period, no orders
         b = np.flatnonzero(U['bot'] & (U['arrival'] <= d) & (rng.random(n) < 0.6))
-        bu = np.repeat(b, rng.poisson(250, len(b))); bp = _trend(rng, _cum((C['release'] <= d).astype(float)), len(bu))
+        bu = np.repeat(b, rng.poisson(250, len(b))); bp = _trend(rng, cum_weights((C['release'] <= d).astype(float)), len(bu))
         emit(bu, day_ns + rng.integers(0, DAY_S, len(bu)) * 10**9, np.zeros(len(bu), np.int8), bp, 10_000 + C['cat'][bp])
         # purchases
         orders, (su, s0, seed, si, nbr) = _purchases(rng, C, Fk, U, st, d, dayf, tcum)

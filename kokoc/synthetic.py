@@ -6,7 +6,8 @@
 from __future__ import annotations
 import numpy as np, pandas as pd
 from .config import ACTIONS, FILES
-from .shop_files import ACTIONS_SCHEMA, _uuids, _actions_table, _catalog_table, _vectors, _dirty, write_shop, explode_actions, shop_summary
+from .simulator import cum_weights, draw_segments, pick_columns
+from .shop_files import ACTIONS_SCHEMA, uuids, actions_table, catalog_table, title_vectors, add_dirt, write_shop, explode_actions, shop_summary
 
 # %% auto #0
 __all__ = ['START', 'N_DAYS', 'HORIZON', 'SCALES', 'TOUCH_WEIGHT', 'WEEKDAY', 'HOURS', 'BETAS', 'DISC_POWER', 'MU_EXTRA',
@@ -123,20 +124,6 @@ def make_users(rng:np.random.Generator, # random generator
                 beta=rng.integers(0, len(BETAS), n), loyal=rng.beta(6, 3, n), revisit=rng.beta(2, 4, n), b=b)
 
 # %% ../nbs/synthetic.ipynb #aaf3a87b
-def _cum(w): # non-negative weights
-    "Cumulative sums with a leading zero."
-    return np.concatenate([[0.0], np.cumsum(w, dtype=np.float64)])
-
-def _draw_segments(rng, cum, lo, hi):
-    "Draw one index in each segment [lo, hi) with probability proportional to the weights behind `cum`."
-    x = cum[lo] + rng.random(len(lo)) * (cum[hi] - cum[lo])
-    return np.clip(np.searchsorted(cum, x, 'right') - 1, lo, hi - 1)
-
-def _pick(rng, w): # (n, k) non-negative weights, rows sum > 0
-    "Column index drawn per row with probability proportional to `w`."
-    c = np.cumsum(w, 1)
-    return (c < rng.random(len(w))[:, None] * c[:, -1:]).sum(1)
-
 def _hours(rng, n):
     "Seconds since midnight drawn from the daily rhythm."
     h = rng.choice(24, n, p=HOURS / HOURS.sum())
@@ -166,8 +153,8 @@ def _block_state(C, U, D, T, last, last_add, last_order, last_clear, dayf):
     G = C['pop'] * np.exp(C['growth'] * (D - N_DAYS/2) / N_DAYS) \
         * np.minimum(C['old_price'] / C['price'], 2.0) ** DISC_POWER
     Gl = [G * np.exp(-b * C['zprice']) for b in BETAS]
-    return dict(D=D, iu=iu, ip=ip, s=s, S=S, lo=lo, hi=hi, icum=_cum(s), h=h, base=base, seen=seen,
-                gcum=[_cum(g) for g in Gl], G=Gl)
+    return dict(D=D, iu=iu, ip=ip, s=s, S=S, lo=lo, hi=hi, icum=cum_weights(s), h=h, base=base, seen=seen,
+                gcum=[cum_weights(g) for g in Gl], G=Gl)
 
 def _buy_prob(st, U, users, d, dayf):
     "Probability that each of `users` buys on day `d` (history users; newcomers only on arrival)."
@@ -180,14 +167,14 @@ def _draw_orders(rng, C, U, st, buyers):
     o = np.repeat(np.arange(len(buyers)), k); u = buyers[o]
     p = np.empty(len(o), np.int64)
     fromI = (rng.random(len(o)) < st['h'][u]) & (st['hi'][u] > st['lo'][u])
-    if fromI.any(): p[fromI] = st['ip'][_draw_segments(rng, st['icum'], st['lo'][u[fromI]], st['hi'][u[fromI]])]
+    if fromI.any(): p[fromI] = st['ip'][draw_segments(rng, st['icum'], st['lo'][u[fromI]], st['hi'][u[fromI]])]
     n = ~fromI
     if n.any():
-        un = u[n]; cat = U['taste'][un, _pick(rng, U['taste_w'][un])]; lvl = U['beta'][un]
+        un = u[n]; cat = U['taste'][un, pick_columns(rng, U['taste_w'][un])]; lvl = U['beta'][un]
         pn = np.empty(len(un), np.int64)
         for l in range(len(BETAS)):
             m = lvl == l
-            pn[m] = _draw_segments(rng, st['gcum'][l], C['cat_start'][cat[m]], C['cat_end'][cat[m]])
+            pn[m] = draw_segments(rng, st['gcum'][l], C['cat_start'][cat[m]], C['cat_end'][cat[m]])
         p[n] = pn
     key = np.unique(o.astype(np.int64) * len(C['pid']) + p)
     return key // len(C['pid']), key % len(C['pid'])
@@ -255,9 +242,9 @@ def _session_rows(rng, C, U, d, day_ns, hist, adds, sess_u):
     back = np.minimum(rng.exponential(3.0, rev.sum()).astype(np.int64), hhi[rev] - hlo[rev] - 1)
     prod[rev] = hist['p'][hhi[rev] - 1 - back]
     nr = ~rev; m = nr.sum()
-    cat = np.where(rng.random(m) < 0.85, U['taste'][vu[nr], _pick(rng, U['taste_w'][vu[nr]])],
+    cat = np.where(rng.random(m) < 0.85, U['taste'][vu[nr], pick_columns(rng, U['taste_w'][vu[nr]])],
                    rng.choice(len(C['cat_start']), m, p=C['cpop']))
-    cand = np.stack([_draw_segments(rng, C['day_cum'], C['cat_start'][cat], C['cat_end'][cat]) for _ in range(3)], 1)
+    cand = np.stack([draw_segments(rng, C['day_cum'], C['cat_start'][cat], C['cat_end'][cat]) for _ in range(3)], 1)
     util = (-BETAS[U['beta'][vu[nr]]][:, None] * C['zprice'][cand] + DISC_POWER * np.log(C['old_price'][cand] / C['price'][cand])
             + rng.gumbel(size=cand.shape))
     prod[nr] = cand[np.arange(m), util.argmax(1)]
@@ -281,7 +268,7 @@ def _session_rows(rng, C, U, d, day_ns, hist, adds, sess_u):
     cb = np.flatnonzero(has & (rng.random(S) < 0.02)); add(cb, 4, np.full(len(cb), -1), np.full(len(cb), 0.99), np.full(len(cb), 2))
     # pages without products
     cs = np.repeat(np.arange(S), nc)
-    ccat = U['taste'][sess_u[cs], _pick(rng, U['taste_w'][sess_u[cs]])]
+    ccat = U['taste'][sess_u[cs], pick_columns(rng, U['taste_w'][sess_u[cs]])]
     add(cs, 8, np.full(len(cs), -1), rng.uniform(0, 0.5, len(cs)), 1_000 + ccat)
     ps = np.repeat(np.arange(S), nvis); add(ps, 7, np.full(len(ps), -1), rng.random(len(ps)), rng.integers(20, 400, len(ps)))
     ss = np.repeat(np.arange(S), nsr); add(ss, 9, np.full(len(ss), -1), rng.uniform(0, 0.6, len(ss)), np.full(len(ss), 3))
@@ -334,7 +321,7 @@ def simulate(rng:np.random.Generator, # random generator
             if d in oracle_blocks: states[d] = st
         hist = _segment_table(np.concatenate(T['u'] or [np.zeros(0, int)]), np.concatenate(T['p'] or [np.zeros(0, int)]), n_users)
         adds = _segment_table(np.concatenate(A['u'] or [np.zeros(0, int)]), np.concatenate(A['p'] or [np.zeros(0, int)]), n_users)
-        C['day_cum'] = _cum(C['pop'] * _trend(C, d))
+        C['day_cum'] = cum_weights(C['pop'] * _trend(C, d))
         # browsing
         arrived = U['arrival'] <= d
         act = (arrived & (rng.random(n_users) < U['p_act'] * dayf[d])) | (U['arrival'] == d)
@@ -392,9 +379,9 @@ def generate_shop(scale:str='tiny',        # tiny | small | full (see `SCALES`)
     rng = np.random.default_rng(seed)
     C = make_catalog(rng, sc); U = make_users(rng, sc, C)
     ev, sim = simulate(rng, C, U)
-    user_ids, loc_ids = _uuids(rng, sc['users']), _uuids(rng, sc['users'])
-    mapping, vectors = _vectors(rng, C)
-    shop = dict(catalog=_catalog_table(rng, C), actions=_actions_table(ev, C, user_ids, loc_ids),
+    user_ids, loc_ids = uuids(rng, sc['users']), uuids(rng, sc['users'])
+    mapping, vectors = title_vectors(rng, C)
+    shop = dict(catalog=catalog_table(rng, C), actions=actions_table(ev, C, user_ids, loc_ids),
                 mapping=mapping, vectors=vectors, oracle=_oracle_table(C, U, ev, sim, user_ids))
-    return _dirty(rng, shop, dirty_share)
+    return add_dirt(rng, shop, dirty_share)
 
