@@ -6,22 +6,14 @@
 from __future__ import annotations
 import hashlib, json, os, copy, re
 from pathlib import Path
-from typing import Annotated, Literal, Optional
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from .schema import ACTIONS, ACTION_CODE, FILES, MEMBERS, ConfigError, check_values
 
 # %% auto #0
-__all__ = ['ACTIONS', 'ACTION_CODE', 'FILES', 'MEMBERS', 'OPEN_MAPPINGS', 'Count', 'Count0', 'Rate', 'Weight', 'Share',
-           'Fraction', 'Dropout', 'Text', 'Action', 'Member', 'SECTIONS', 'SMOTE_VARIANTS', 'CATBOOST_RANKING_LOSSES',
-           'ConfigError', 'project_root', 'Config', 'as_config', 'read_yaml', 'merge_checked', 'parse_param', 'Values',
-           'section', 'describe', 'check_values', 'DataPaths', 'Preprocessing', 'Split', 'Smote', 'Training', 'Booster',
-           'LightGBM', 'CatBoost', 'XGBoost', 'Network', 'Transformer', 'GAT', 'Models', 'Ensemble', 'Logging',
-           'Output', 'ModelCache', 'Space', 'Tuning', 'load_config', 'config_key', 'save_config']
+__all__ = ['OPEN_MAPPINGS', 'project_root', 'Config', 'as_config', 'read_yaml', 'merge_checked', 'parse_param', 'load_config',
+           'config_key', 'save_config']
 
 # %% ../nbs/config.ipynb #d2c473cf
-class ConfigError(ValueError):
-    "A configuration file or override is wrong; the message names the file and the key."
-
 def project_root(start:str|Path|None=None, # folder to search upwards from (default: cwd)
                 ) -> Path:
     "The nearest folder at or above `start` holding `configs/config.yml` (or `$KOKOC_ROOT`)."
@@ -30,14 +22,6 @@ def project_root(start:str|Path|None=None, # folder to search upwards from (defa
     for d in [p, *p.parents]:
         if (d/'configs'/'config.yml').exists(): return d
     raise ConfigError(f"no configs/config.yml found at or above {p}; run inside the Kokoc checkout or set KOKOC_ROOT")
-
-# %% ../nbs/config.ipynb #1d3b12c2
-ACTIONS = {0: 'view', 1: 'like', 2: 'addB', 3: 'delB', 4: 'clearB', 5: 'order',
-           6: 'listB', 7: 'visit', 8: 'visitCategory', 9: 'search'}
-ACTION_CODE = {v: k for k, v in ACTIONS.items()}
-FILES = dict(catalog='stokman_catalog_preprocessed.pq', actions='train_actions.pq',
-             mapping='catalog_vector_mapping.pq', vectors='vectors.npz', oracle='oracle.parquet')
-MEMBERS = ('lightgbm', 'catboost', 'xgboost', 'transformer', 'gat')
 
 # %% ../nbs/config.ipynb #9d5424ad
 class Config(dict):
@@ -112,238 +96,6 @@ def parse_param(s:str, # `dotted.key=value`
     d = val
     for part in reversed(k.strip().split('.')): d = {part: d}
     return d
-
-# %% ../nbs/config.ipynb #ed3ee2e1
-Count = Annotated[int, Field(ge=1)]                # at least one: sizes, rounds, epochs, users
-Count0 = Annotated[int, Field(ge=0)]               # zero allowed, usually meaning "off" or "all"
-Rate = Annotated[float, Field(gt=0)]               # a learning rate, a half-life
-Weight = Annotated[float, Field(ge=0)]             # a non-negative weight
-Share = Annotated[float, Field(ge=0, le=1)]        # a share, 0 and 1 included
-Fraction = Annotated[float, Field(gt=0, le=1)]     # a sampled fraction: more than none, at most all
-Dropout = Annotated[float, Field(ge=0, lt=1)]      # 1 would drop everything
-Text = Annotated[str, Field(min_length=1)]         # a name or path that cannot be empty
-Action = Literal[tuple(ACTIONS.values())]
-Member = Literal[MEMBERS]
-
-class Values(BaseModel):
-    "The rules of one section (or sub-section); keys without a rule pass."
-    model_config = ConfigDict(extra='allow')
-
-SECTIONS = {}   # section name -> its model, filled by `section`
-
-def section(name:str): # the top-level key the model checks
-    "Class decorator: register a model as the rules of section `name`."
-    def register(cls): SECTIONS[name] = cls; return cls
-    return register
-
-def _unique(v:list) -> list:
-    if dup := sorted({x for x in v if v.count(x) > 1}): raise ValueError(f"must list each name once (repeated: {', '.join(dup)})")
-    return v
-
-# %% ../nbs/config.ipynb #8215b680
-def _source(key:str, sources:dict|None) -> str:
-    "The layer that set `key`: the key itself, else the latest key set below it, else its nearest ancestor."
-    sources, parts = sources or {}, key.split('.')
-    if below := [s for k, s in sources.items() if k == key or k.startswith(key + '.')]: return below[-1]
-    return next((sources[p] for i in range(len(parts) - 1, 0, -1) if (p := '.'.join(parts[:i])) in sources), 'configuration')
-
-def describe(loc:tuple,  # pydantic's location, starting with the section name
-             err:dict,   # one of `ValidationError.errors()`
-             sources:dict|None=None, # dotted key -> where it was set (from `merge_checked`)
-            ) -> str:
-    "One line: the source, the dotted key, the value and what is allowed."
-    names = [str(p) for p in loc if not isinstance(p, int) and p != '[key]']
-    if loc[-1] == '[key]': key, what = '.'.join(names[:-1]), f"name {loc[-2]!r}"
-    elif isinstance(loc[-1], int): key, what = '.'.join(names), f"item {err['input']!r}"
-    else: key, what = '.'.join(names), f"= {err['input']!r}"
-    if err['type'] == 'missing': return f"{_source(key, sources)}: '{key}' is missing"
-    allowed = (f"must be one of {err['ctx']['expected']}" if err['type'] == 'literal_error'
-               else re.sub(r'^(Input|String|List|Dictionary) should', 'must', err['msg'].removeprefix('Value error, ')))
-    return f"{_source('.'.join(names), sources)}: '{key}' {what} is not allowed: {allowed}"
-
-def check_values(cfg:dict,    # the merged configuration
-                 sources:dict|None=None, # dotted key -> where it was set
-                ):
-    "Check each section of `cfg` against its model; one `ConfigError` lists every bad value."
-    errs = []
-    for name, model in ((n, m) for n, m in SECTIONS.items() if n in cfg):
-        try: model.model_validate(cfg[name])
-        except ValidationError as e: errs += [describe((name, *er['loc']), er, sources) for er in e.errors()]
-    models = cfg.get('models') or {}   # a tuned parameter must be a key of its model's section
-    for m, space in ((cfg.get('tuning') or {}).get('spaces') or {}).items():
-        if isinstance(models.get(m), dict) and isinstance(space, dict):
-            errs += [f"{_source(f'tuning.spaces.{m}.{k}', sources)}: 'tuning.spaces.{m}' name {k!r} is not allowed: "
-                     f"must be a key of models.{m} ({', '.join(models[m])})" for k in space if k not in models[m]]
-    if errs: raise ConfigError('\n'.join(errs))
-
-# %% ../nbs/config.ipynb #d87d593d
-def _switches(v, where=''):
-    "Nested names -> non-negative numbers or true/false."
-    for k, x in (v or {}).items():
-        if isinstance(x, dict): _switches(x, f'{where}{k}.')
-        elif not (isinstance(x, bool) or isinstance(x, (int, float)) and x >= 0):
-            raise ValueError(f"'{where}{k}' must be a non-negative number or true/false, not {x!r}")
-    return v
-
-@section('data_paths')
-class DataPaths(Values):
-    source: Text; raw_dir: Text; synthetic_dir: Text      # 'synthetic' or a folder; folders
-    scale: Literal['tiny', 'small', 'full']
-    seed: Count0                                          # numpy refuses negative seeds
-    dirty_share: Share
-    generator: Literal['v1', 'v2'] = 'v1'
-    mix: Optional[dict] = None; mechanisms: Optional[dict] = None  # generator mechanisms and their strength
-    _loose = field_validator('mix', 'mechanisms')(_switches)
-
-# %% ../nbs/config.ipynb #52677709
-@section('preprocessing')
-class Preprocessing(Values):
-    max_future_days: Count0
-    candidates_per_user: Count; user_chunk: Count; history_days: Count
-    fit_user_share: Share                # 0: buyers only, 1: everyone
-    embedding_ablation_users: Count0     # 0 = all
-    covisit_top: Count; covisit_max_gap_hours: Count; category_top: Count
-    recency_half_life_days: Rate
-    action_weights: dict[Action, float]  # negative weights are fine (delB)
-    embeddings: bool
-    embedding_candidates: Count0         # 0: no embedding neighbours
-    embedding_recent: Count
-
-# %% ../nbs/config.ipynb #75dd2110
-SMOTE_VARIANTS = ('none', 'smote', 'undersample', 'smote_undersample', 'class_weight')
-
-@section('split')
-class Split(Values):
-    horizon_days: Count; train_cutoffs: Count
-
-@section('smote')
-class Smote(Values):
-    variant: Literal[('auto', *SMOTE_VARIANTS)]
-    variants: Annotated[list[Literal[SMOTE_VARIANTS]], Field(min_length=1)]
-    sampling_strategy: Fraction; undersample_ratio: Fraction   # minority / majority afterwards
-    k_neighbors: Count; max_rows: Count; ablation_estimators: Count
-    categorical: list[Text]
-    _once = field_validator('variants')(_unique)
-
-@section('training')
-class Training(Values):
-    seed: Count0; threads: Count; k: Count
-    device: Literal['cpu', 'cuda', 'auto']
-    bootstrap: Count0                    # 0: no confidence intervals
-
-# %% ../nbs/config.ipynb #e97b82ed
-CATBOOST_RANKING_LOSSES = ('YetiRank', 'YetiRankPairwise', 'PairLogit', 'PairLogitPairwise', 'QueryRMSE',
-                           'QuerySoftMax', 'QueryCrossEntropy', 'StochasticFilter', 'StochasticRank', 'LambdaMart')
-
-class Booster(Values):
-    learning_rate: Rate; early_stopping_rounds: Count
-    ranker_max_users: Count0             # 0 = all
-
-class LightGBM(Booster):
-    n_estimators: Count; min_child_samples: Count0
-    num_leaves: Annotated[int, Field(ge=2)]   # LightGBM needs at least two
-    feature_fraction: Fraction
-
-class CatBoost(Booster):
-    iterations: Count
-    depth: Annotated[int, Field(ge=1, le=16)] # CatBoost's limit
-    ranker_loss: Text
-    @field_validator('ranker_loss')
-    @classmethod
-    def _ranking(cls, v):
-        if v.split(':')[0] not in CATBOOST_RANKING_LOSSES:
-            raise ValueError(f"must be a CatBoost ranking loss ({', '.join(CATBOOST_RANKING_LOSSES)}), optionally with ':params'")
-        return v
-
-class XGBoost(Booster):
-    n_estimators: Count; max_depth: Count
-    subsample: Fraction; colsample_bytree: Fraction
-
-# %% ../nbs/config.ipynb #0ce5d334
-class Network(Values):
-    dim: Count; heads: Count; layers: Count
-    dropout: Dropout; lr: Rate
-    epochs: Count; negatives: Count; time_budget_s: Count
-    patience: Count                      # epochs without improvement before stopping
-    @field_validator('heads')
-    @classmethod
-    def _heads_split_dim(cls, v, info):
-        if (d := info.data.get('dim')) and d % v: raise ValueError(f"must divide dim ({d}) evenly")
-        return v
-
-class Transformer(Network):
-    max_len: Count; batch_size: Count; max_users_per_epoch: Count
-    init_from_titles: bool; keep_page_events: bool; refit_final: bool
-    target_weights: dict[Action, Weight]
-    candidates_k: Count0                 # 0: no transformer candidates
-
-class GAT(Network):
-    covisit_edges: bool
-    conv: Literal['gatv2', 'gat']
-    max_products_per_user: Count; target_days: Count; steps_per_epoch: Count; max_targets: Count
-    hard_negatives: Share
-    covisit_top: Count0; candidates: Count0   # 0: off
-    title_source: Literal['auto', 'vectors']
-
-@section('models')
-class Models(Values):
-    enabled: Annotated[list[Member], Field(min_length=1)]
-    lightgbm: LightGBM; catboost: CatBoost; xgboost: XGBoost
-    transformer: Transformer; gat: GAT
-    _once = field_validator('enabled')(_unique)
-
-# %% ../nbs/config.ipynb #b5ed6685
-@section('ensemble')
-class Ensemble(Values):
-    method: Literal['auto', 'blend', 'stack']
-    top_n_users: Count
-    weights: Optional[dict[Member, Weight]] = None
-    stacker: dict[str, Rate]; buyer_model: dict[str, Rate]   # LightGBM settings, each a positive number
-    @field_validator('weights')
-    @classmethod
-    def _some_weight(cls, v):
-        if v and not sum(v.values()) > 0: raise ValueError("needs at least one weight above 0")
-        return v
-
-@section('logging')
-class Logging(Values):
-    level: Literal['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL']
-    mlflow: bool
-    tracking_uri: Text; artifact_location: Text; experiment: Text
-
-@section('output')
-class Output(Values):
-    runs_dir: Text; html_plots: bool
-
-@section('model_cache')
-class ModelCache(Values):
-    enabled: bool
-
-# %% ../nbs/config.ipynb #8b9e7354
-class Space(BaseModel):
-    "One tuned parameter: `{type: int|float|log, low, high}` or `{type: cat, choices: [...]}`."
-    model_config = ConfigDict(extra='forbid')
-    type: Literal['int', 'float', 'log', 'cat']
-    low: Optional[float] = None; high: Optional[float] = None
-    step: Optional[Count] = None; choices: Optional[list] = None
-    @model_validator(mode='after')
-    def _samplable(self):
-        if self.type == 'cat':
-            if not self.choices: raise ValueError("type 'cat' needs a non-empty 'choices' list")
-        elif self.low is None or self.high is None or not self.low < self.high:
-            raise ValueError(f"type '{self.type}' needs numbers low < high")
-        elif self.type == 'log' and self.low <= 0: raise ValueError("type 'log' needs low > 0")
-        return self
-
-@section('tuning')
-class Tuning(Values):
-    n_trials: Count; report_every: Count
-    timeout_s: Optional[Count]            # null: no time limit
-    storage: Optional[Text]               # null: RUN/optuna.db
-    seed: Count0; startup_trials: Count0; warmup_rounds: Count0; warmup_epochs: Count0
-    boosting_kind: Literal['ranker', 'classifier']
-    mlflow: bool
-    spaces: dict[Literal[(*MEMBERS, 'ensemble')], dict[str, Space]]
 
 # %% ../nbs/config.ipynb #47e69828
 def load_config(path:str|Path|None=None, # the top file (default: `<root>/configs/config.yml`)
