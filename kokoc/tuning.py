@@ -11,7 +11,8 @@ import numpy as np, pandas as pd, yaml
 import optuna
 import matplotlib.pyplot as plt
 from pydantic import ValidationError
-from .config import Config, ConfigError, Space, as_config, load_config, merge_checked, parse_param, project_root
+from .schema import Space
+from .config import Config, ConfigError, as_config, load_config, merge_checked, parse_param, project_root
 from .store import atomic_write, write_json
 from .data import load_shop
 from .tables import stage_tables
