@@ -36,7 +36,7 @@ def read_raw(folder:str|Path, # folder holding the Kokoc files
             ) -> dict:
     "Read the raw files (arrow tables, the vectors array, and the oracle when present), checking presence and columns."
     folder = Path(folder)
-    if not folder.is_dir(): raise DataError(f"{folder}: data folder not found")
+    if not folder.is_dir(): raise DataError(f"{folder}: data folder not found; pass --data the folder that holds the four Kokoc files.")
     out = {k: _read_parquet(folder/FILES[k], cols) for k, cols in REQUIRED.items()}
     vp = folder/FILES['vectors']
     if not vp.exists(): raise DataError(f"{vp}: file not found (expected the title embeddings '{vp.name}')")

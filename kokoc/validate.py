@@ -212,8 +212,9 @@ def check_enough(shop, # a `Shop` (its `events`, `rows` and `dropped`)
                 ) -> None:
     "Raise `DataError` when cleaning left too little of the actions to train and measure on."
     n, raw, kept = len(shop.events), shop.rows.get('actions', 0), shop.rows.get('actions_kept', 0)
-    if n >= MIN_EVENTS and (not raw or kept >= MIN_KEPT_SHARE * raw): return
-    share = f" ({kept:,} of {raw:,} rows, {kept / raw:.0%}, kept)" if raw else ''
+    raw -= shop.dropped.get('actions.bot_events', 0) + shop.dropped.get('actions.duplicate_event', 0)   # not the log's own rows
+    if n >= MIN_EVENTS and (raw <= 0 or kept >= MIN_KEPT_SHARE * raw): return
+    share = f" ({kept:,} of {raw:,} rows, {kept / raw:.0%}, kept; bots and duplicates not counted)" if raw > 0 else ''
     raise DataError(f"{where('actions')}: cleaning left {n:,} events{share}; a run needs at least {MIN_EVENTS:,} events and "
                     f"{MIN_KEPT_SHARE:.0%} of the rows. Biggest losses: {losses(shop.dropped)}. Fix the file for the first "
                     f"reasons (kokoc_run --data DIR --check lists them all) and run again.")
