@@ -8,6 +8,7 @@ import functools
 from collections import OrderedDict
 import numpy as np, pandas as pd
 from .config import ACTIONS, ACTION_CODE
+from .metrics import tie_key
 
 # %% auto #0
 __all__ = ['SOURCES', 'SOURCE_SHARES', 'EVENT_COLUMNS', 'CART_BONUS', 'UP_ACTIONS', 'action_weights', 'per_cutoff',
@@ -72,7 +73,7 @@ def group_min(g, n, x):
     out = np.full(n, np.inf); np.minimum.at(out, g, x); return out
 
 def _rank_within(group, score, tie):
-    "1-based rank of each row inside its group, by score descending then `tie` ascending."
+    "1-based rank of each row inside its group, by score descending then `tie` ascending (pass a `tie_key`: never an id)."
     group = np.asarray(group, 'int64')
     if len(group) == 0: return np.zeros(0, 'int64')
     sc, su = pd.factorize(np.nan_to_num(-np.asarray(score, 'float64'), nan=np.inf), sort=True)
@@ -170,12 +171,12 @@ def covisitation(events:pd.DataFrame, # clean events
     agg = flush(agg)
     k = agg.index.to_numpy().astype('int64')
     a, b, s = k // nP, k % nP, agg.to_numpy()
-    r = _rank_within(a, s, b) if len(a) else np.zeros(0, 'int64')
-    m = r <= p.covisit_top
     pr = np.asarray(prods, 'int64')
+    r = _rank_within(a, s, tie_key(pr[a], pr[b], seed=cfg.training.seed)) if len(a) else np.zeros(0, 'int64')
+    m = r <= p.covisit_top
     out = pd.DataFrame({'product_id': pr[a[m]] if len(pr) else a[m], 'neighbor': pr[b[m]] if len(pr) else b[m],
                         'score': s[m].astype('float32')})
-    return out.sort_values(['product_id', 'score', 'neighbor'], ascending=[True, False, True]).reset_index(drop=True)
+    return out.assign(_r=r[m]).sort_values(['product_id', '_r']).drop(columns='_r').reset_index(drop=True)
 
 # %% ../nbs/candidates.ipynb #70a749b2
 @per_cutoff
@@ -194,10 +195,11 @@ def product_popularity(events:pd.DataFrame, # clean events
 def popular_list(events:pd.DataFrame, # clean events
                  cutoff,              # only events at or before it are used
                  k:int=25,            # list length
+                 seed:int=0,          # tie-break draw (`tie_key`)
                 ) -> np.ndarray:
-    "The `k` most popular product ids (ties by smaller id) — the fallback list."
+    "The `k` most popular product ids (ties at random by `tie_key`) — the fallback list."
     s = product_popularity(events, cutoff)
-    o = np.lexsort((s.index.to_numpy(), -s.to_numpy()))[:k]
+    o = np.lexsort((tie_key(s.index.to_numpy(), seed=seed), -s.to_numpy()))[:k]
     return s.index.to_numpy()[o].astype('int64')
 
 def popular_scores(events:pd.DataFrame, # clean events
@@ -228,7 +230,7 @@ def candidates_for(events:pd.DataFrame,  # clean events
                   ) -> pd.DataFrame:
     "Up to `candidates_per_user` products per user with `src_*` scores and the `source` code."
     p = cfg.preprocessing
-    n = p.candidates_per_user
+    n, seed = p.candidates_per_user, cfg.training.seed
     E = events_before(events, cutoff, p.history_days)
     U = np.unique(E['user'].to_numpy()) if users is None else np.unique(np.asarray(users)).astype('int32')
     parts = []
@@ -237,7 +239,7 @@ def candidates_for(events:pd.DataFrame,  # clean events
     up = up[np.isin(up['user'].to_numpy(), U)]
     hs = up['hist_score'].to_numpy() + CART_BONUS * up['in_cart'].to_numpy()
     parts.append(_pair_frame(up.user, up.product_id, 0, up.hist_score,
-                             _quota_key(up.user, hs, up.product_id, int(n * SOURCE_SHARES['history']), n)))
+                             _quota_key(up.user, hs, tie_key(up.user, up.product_id, seed=seed), int(n * SOURCE_SHARES['history']), n)))
     # co-visitation: neighbours of the strongest 10 history products
     cv = covisitation(events, cutoff, cfg) if covisit is None else covisit
     pos = up[up['hist_score'].to_numpy() > 0]
@@ -248,7 +250,7 @@ def candidates_for(events:pd.DataFrame,  # clean events
     if len(m):
         m = (m.sw * m.nw).groupby([m.user, m.neighbor]).sum().reset_index(name='s')
         parts.append(_pair_frame(m.user, m.neighbor, 1, m.s,
-                                 _quota_key(m.user, m.s, m.neighbor, int(n * SOURCE_SHARES['covisit']), n)))
+                                 _quota_key(m.user, m.s, tie_key(m.user, m.neighbor, seed=seed), int(n * SOURCE_SHARES['covisit']), n)))
     # category: popular and trending products in the user's 3 favourite categories
     pc = catalog.set_index('product_id')['category_id']
     if len(pos):
@@ -272,10 +274,10 @@ def candidates_for(events:pd.DataFrame,  # clean events
             m['s'] = m.aff * m.pn
             m = m.groupby(['user', 'product_id'], as_index=False).s.max()
             parts.append(_pair_frame(m.user, m.product_id, 2, m.s,
-                                     _quota_key(m.user, m.s, m.product_id, int(n * SOURCE_SHARES['category']), n)))
+                                     _quota_key(m.user, m.s, tie_key(m.user, m.product_id, seed=seed), int(n * SOURCE_SHARES['category']), n)))
     # global popular fill
     pop = product_popularity(events, cutoff)
-    top = pop.iloc[np.lexsort((pop.index.to_numpy(), -pop.to_numpy()))[:n]]
+    top = pop.iloc[np.lexsort((tie_key(pop.index.to_numpy(), seed=seed), -pop.to_numpy()))[:n]]
     if len(top) and len(U):
         uu = np.repeat(U, len(top))
         parts.append(_pair_frame(uu, np.tile(top.index.to_numpy(), len(U)), 3,
@@ -292,7 +294,7 @@ def candidates_for(events:pd.DataFrame,  # clean events
     for i, name in enumerate(SOURCES):
         out[f'src_{name}'] = np.bincount(g, np.where(src == i, score, 0), k).astype('float32')
     out['source'] = first_src.astype('int8')
-    r = _rank_within(out['user'].to_numpy().astype('int64'), -best, out['product_id'].to_numpy())
+    r = _rank_within(out['user'].to_numpy().astype('int64'), -best, tie_key(out['user'].to_numpy(), out['product_id'].to_numpy(), seed=seed))
     out = out[r <= n].assign(_r=r[r <= n]).sort_values(['user', '_r']).drop(columns='_r')
     return out.reset_index(drop=True)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time, tempfile, shutil
 from pathlib import Path
 import pandas as pd
-from .config import FILES, project_root
+from .config import FILES, config_key, project_root
 from .store import file_checksum, load_arrays, save_arrays
 from .clean import Shop, clean_shop, read_raw
 from .synthetic import generate_shop, write_shop
@@ -18,10 +18,12 @@ __all__ = ['synthetic_folder', 'ensure_synthetic', 'data_folder', 'files_fingerp
 
 # %% ../nbs/00_data.ipynb #92a3f984
 def synthetic_folder(cfg) -> Path:
-    "Where the generated shop of this scale, seed and dirt share lives (generated on first use)."
+    "Where the generated shop of this generator, scale, seed and dirt share lives (generated on first use)."
     d = cfg.data_paths
     root = Path(d.synthetic_dir); root = root if root.is_absolute() else project_root()/root
-    return root/f"{d.scale}-seed{d.seed}-dirty{d.dirty_share:g}"
+    gen, mix = d.get('generator', 'v1'), d.get('mix') or {}
+    tag = '' if gen == 'v1' else f"-{gen}" + (f"-mix{config_key({'m': mix}, 'm')[:6]}" if mix else '')
+    return root/f"{d.scale}-seed{d.seed}-dirty{d.dirty_share:g}{tag}"
 
 def ensure_synthetic(cfg, log=None) -> Path:
     "Generate the synthetic shop for `cfg` unless its folder is already complete; returns the folder."
@@ -30,10 +32,12 @@ def ensure_synthetic(cfg, log=None) -> Path:
     t = time.time()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix='.gen-'))
-    write_shop(generate_shop(cfg.data_paths.scale, cfg.data_paths.seed, cfg.data_paths.dirty_share), tmp)
+    d = cfg.data_paths
+    write_shop(generate_shop(d.scale, d.seed, d.dirty_share, generator=d.get('generator', 'v1'),
+                             **({'mix': dict(d.mix)} if d.get('generator') == 'v2' and d.get('mix') else {})), tmp)
     if out.exists(): shutil.rmtree(out)
     tmp.rename(out)
-    if log: log.info(f"generated the {cfg.data_paths.scale} synthetic shop in {time.time()-t:.1f} s → {out}")
+    if log: log.info(f"generated the {d.scale} synthetic shop ({d.get('generator', 'v1')}) in {time.time()-t:.1f} s → {out}")
     return out
 
 def data_folder(cfg, log=None) -> Path:

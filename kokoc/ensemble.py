@@ -16,14 +16,14 @@ from .data import load_shop, shop_cutoffs
 from .candidates import popular_list
 from .tables import stage_tables, window_truth, read_table, table_batches, table_path, model_scores
 from .evaluate import recommendations, evaluate, oracle_table, baseline_scores, global_popular_table
-from .metrics import buyer_metrics, recall_at_k, candidate_recall, mean_recall
+from .metrics import tie_key, buyer_metrics, recall_at_k, candidate_recall, mean_recall
 from .boosting import LightGBMModel, fit_boosting, load_library
 
 # %% auto #0
 __all__ = ['GBDTS', 'SRC_COLS', 'member_models', 'ensure_members', 'load_member', 'stored_scores', 'member_scores',
            'ensemble_table', 'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'lgb_settings', 'fit_stack',
-           'stack_scores', 'user_table', 'fit_buyer_model', 'buyer_probability', 'final_lists', 'write_outputs',
-           'recommend', 'scores_as_features']
+           'stack_scores', 'oof_ensemble', 'user_table', 'fit_buyer_model', 'buyer_probability', 'final_lists',
+           'write_outputs', 'recommend', 'scores_as_features']
 
 # %% ../nbs/06_ensemble.ipynb #e452700e
 GBDTS = ['lightgbm', 'catboost', 'xgboost']
@@ -156,6 +156,31 @@ def fit_stack(table:pd.DataFrame, scores:pd.DataFrame, norm:pd.DataFrame, truth:
 def stack_scores(model, scores:pd.DataFrame, norm:pd.DataFrame) -> np.ndarray:
     "The stacker's scores for a window."
     return model.predict(_stack_X(scores, norm)).astype(np.float32)
+
+def oof_ensemble(table:pd.DataFrame,   # the valid window's rows (`user`, `product_id`, `label`)
+                 scores:pd.DataFrame,  # members' raw scores, aligned to `table`
+                 norm:pd.DataFrame,    # members' per-user ranks, aligned to `table`
+                 truth:pd.DataFrame,   # the window's purchases
+                 method:str,           # 'blend' or 'stack'
+                 stacker:dict,         # `ensemble.stacker`
+                 k:int=25, folds:int=4, seed:int=0, threads:int=2) -> np.ndarray:
+    "Out-of-fold ensemble scores for every row: each fold of users is scored by a blend / stacker fitted on the other folds."
+    u = table['user'].to_numpy(); users = np.unique(u)
+    fold = pd.Series((tie_key(users, seed=seed) % np.uint64(folds)).astype(np.int64), index=users)
+    row_fold, truth_fold = fold.reindex(u).to_numpy(), fold.reindex(truth['user'].to_numpy()).to_numpy()
+    bought = buyer_rows(table)
+    out = np.zeros(len(table), np.float32)
+    for f in range(folds):
+        te, tt = row_fold == f, truth[truth_fold != f]
+        if not te.any() or not len(tt): continue
+        if method == 'blend':
+            fit = ~te & bought
+            w, _ = fit_blend(table[fit], norm[fit], tt, k)
+            out[te] = blend(norm[te], w)
+        else:
+            model, _, _ = fit_stack(table[~te], scores[~te], norm[~te], tt, stacker, k, seed=seed, threads=threads)
+            out[te] = stack_scores(model, scores[te], norm[te])
+    return out
 
 # %% ../nbs/06_ensemble.ipynb #ec8dd1d8
 def user_table(table:pd.DataFrame, ens:np.ndarray, member:pd.DataFrame) -> pd.DataFrame:

@@ -19,8 +19,8 @@ __all__ = ['recommendations', 'evaluate_scores', 'evaluate', 'valid_recall', 'bu
 def recommendations(shop:Shop, table:pd.DataFrame, scores, cfg, users=None, cutoff=None) -> pd.DataFrame:
     "Top-k per user from candidate scores, padded with the popular fallback (also for `users` without candidates)."
     k = cfg.training.k; cutoff = table['cutoff'].iloc[0] if cutoff is None else cutoff
-    recs = top_k(table[['user', 'product_id']], np.asarray(scores), k)
-    pop = np.asarray(popular_list(shop.events, cutoff, 2 * k))
+    recs = top_k(table[['user', 'product_id']], np.asarray(scores), k, cfg.training.seed)
+    pop = np.asarray(popular_list(shop.events, cutoff, 2 * k, cfg.training.seed))
     want = pd.Index(recs['user'].unique())
     if users is not None: want = want.union(pd.Index(users))
     have = recs.groupby('user').size().reindex(want, fill_value=0)
@@ -55,7 +55,7 @@ def evaluate_scores(shop:Shop, cfg, # the clean shop and the configuration (`tra
     # the same scores as a buyer ranking: a user's best candidate score (meaningful for scores comparable across users)
     if buyers:
         best = pd.Series(np.asarray(scores, dtype=np.float64), index=table['user'].to_numpy()).groupby(level=0).max()
-        bm = buyer_metrics(best, truth['user'].unique(), cfg.ensemble.top_n_users)
+        bm = buyer_metrics(best, truth['user'].unique(), cfg.ensemble.top_n_users, n_boot=cfg.training.bootstrap // 5, seed=cfg.training.seed)
         res.update({k: v for k, v in bm.items() if k.startswith('buyer_')})
     return res
 
@@ -83,9 +83,10 @@ def oracle_table(shop:Shop, cutoff) -> pd.DataFrame|None:
 def global_popular_table(shop:Shop, cutoff, # the window's cutoff (popularity counts events up to it)
                          users,              # the users to list for (e.g. the window's buyers)
                          k:int=25,
+                         seed:int=0,         # tie-break draw
                         ) -> tuple:
     "`(table, scores)`: the same `k` most popular products for every user — global popularity, which ignores the candidates."
-    pop, users = popular_list(shop.events, cutoff, k), np.asarray(users)
+    pop, users = popular_list(shop.events, cutoff, k, seed), np.asarray(users)
     t = pd.DataFrame({'user': np.repeat(users, len(pop)).astype('int32'), 'product_id': np.tile(pop, len(users)),
                       'cutoff': pd.Timestamp(cutoff)})
     return t, np.tile(-np.arange(len(pop), dtype='float64'), len(users))

@@ -5,25 +5,40 @@
 # %% ../nbs/metrics.ipynb #2b32fcd8
 from __future__ import annotations
 import numpy as np, pandas as pd
-from sklearn.metrics import roc_auc_score
+
 
 # %% auto #0
-__all__ = ['top_k', 'recall_at_k', 'hitrate_at_k', 'ndcg_at_k', 'map_at_k', 'bootstrap_ci', 'paired_bootstrap', 'Result',
-           'evaluate_recs', 'buyer_metrics', 'candidate_recall', 'candidate_recall_per_user', 'mean_recall']
+__all__ = ['tie_key', 'top_k', 'recall_at_k', 'hitrate_at_k', 'ndcg_at_k', 'map_at_k', 'bootstrap_ci', 'paired_bootstrap',
+           'Result', 'evaluate_recs', 'wilson_ci', 'roc_auc', 'auc_ci', 'buyer_metrics', 'candidate_recall',
+           'candidate_recall_per_user', 'mean_recall']
 
 # %% ../nbs/metrics.ipynb #b9978e1e
+def tie_key(*keys,     # integer arrays of equal length (e.g. user, product), or one of them
+            seed:int=0, # the run's seed: another seed, another (reproducible) draw
+           ) -> np.ndarray:
+    "A pseudo-random uint64 per row, a hash of `keys` and `seed` (splitmix64): the tie-break of every ranking."
+    h = np.full(len(np.asarray(keys[0])), np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(1), dtype=np.uint64)
+    with np.errstate(over='ignore'):
+        for k in keys:
+            h = h ^ np.asarray(k).astype(np.int64).astype(np.uint64)
+            h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+            h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+            h = h ^ (h >> np.uint64(31))
+    return h
+
 def top_k(table:pd.DataFrame, # candidate rows with columns `user`, `product_id`
           scores,              # one score per row of `table` (array or Series aligned by position), higher is better
           k:int=25,            # list length
+          seed:int=0,          # the tie-break draw (`tie_key`)
          ) -> pd.DataFrame:
-    "Top-`k` products per user as `user, product_id, rank` (rank 1 = best, ties by product_id)."
+    "Top-`k` products per user as `user, product_id, rank` (rank 1 = best, ties at random by `tie_key`)."
     for c in ('user', 'product_id'):
         if c not in table.columns: raise KeyError(f"top_k: table has no column '{c}' (columns: {list(table.columns)})")
     s = np.asarray(scores, dtype='float64').ravel()
     if len(s) != len(table): raise ValueError(f"top_k: {len(s)} scores for {len(table)} table rows")
     s = np.where(np.isnan(s), -np.inf, s)
     u, p = table['user'].to_numpy(), table['product_id'].to_numpy()
-    o = np.lexsort((p, -s, u))
+    o = np.lexsort((tie_key(u, p, seed=seed), -s, u))
     df = pd.DataFrame({'user': u[o], 'product_id': p[o]}).drop_duplicates(['user', 'product_id'])
     df['rank'] = (df.groupby('user', sort=False).cumcount() + 1).astype('int16')
     return df[df['rank'] <= k].reset_index(drop=True)
@@ -54,11 +69,11 @@ def recall_at_k(recs:pd.DataFrame,  # recommendations `user, product_id, rank`
                 users=None,         # users to report (default: every buyer in `truth`)
                 k:int=25,           # list length
                ) -> pd.Series:
-    "Per-user |top-k ∩ bought| / |bought| (0 for users without recs or purchases)."
+    "Per-user |top-k ∩ bought| / min(|bought|, k) (0 for users without recs or purchases)."
     h, nb = _hits(recs, truth, k)
     idx = _users(users, nb)
     n = h.groupby('user').size().reindex(idx, fill_value=0)
-    return (n / nb.reindex(idx).fillna(np.inf)).rename('recall').astype('float64')
+    return (n / np.minimum(nb.reindex(idx).fillna(np.inf), k)).rename('recall').astype('float64')
 
 def hitrate_at_k(recs:pd.DataFrame, truth:pd.DataFrame, users=None, k:int=25) -> pd.Series:
     "Per-user 1.0 if any of the top-k was bought, else 0.0."
@@ -144,47 +159,88 @@ def evaluate_recs(recs:pd.DataFrame,    # recommendations `user, product_id, ran
     return out
 
 # %% ../nbs/metrics.ipynb #2bceb544
+def wilson_ci(hits:int, n:int, z:float=1.96) -> list:
+    "Wilson score interval of a share `hits / n` (NaNs when n = 0)."
+    if n <= 0: return [float('nan'), float('nan')]
+    p = hits / n; d = 1 + z * z / n
+    c, h = (p + z * z / (2 * n)) / d, z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return [float(max(0.0, c - h)), float(min(1.0, c + h))]
+
+def _weighted_auc(g, y, w, G) -> float:
+    "ROC-AUC with user weights `w`; `g` numbers the tie groups in ascending score order (ties count one half)."
+    P, N = np.bincount(g, w * y, G), np.bincount(g, w * ~y, G)
+    below = np.cumsum(N) - N                                          # negatives scored strictly lower
+    return float((P * (below + 0.5 * N)).sum() / max(P.sum() * N.sum(), 1e-12))
+
+def roc_auc(y, s) -> float:
+    "ROC-AUC of scores `s` for 0/1 labels `y` (the Mann-Whitney statistic; NaN with one class only)."
+    y, s = np.asarray(y, bool), np.asarray(s, 'float64')
+    if y.all() or not y.any(): return float('nan')
+    _, g = np.unique(s, return_inverse=True)
+    return _weighted_auc(g, y, np.ones(len(s)), int(g.max()) + 1)
+
+def auc_ci(y,               # 0/1 labels (bought or not)
+           s,               # scores, higher = more likely a buyer
+           n:int=200,       # Poisson-bootstrap resamples
+           seed:int=0, alpha:float=0.05,
+          ) -> list:
+    "Percentile interval of ROC-AUC over a Poisson bootstrap of the users (ties count one half)."
+    y, s = np.asarray(y, bool), np.asarray(s, 'float64')
+    if n <= 0 or y.all() or not y.any(): return [float('nan'), float('nan')]
+    _, g = np.unique(s, return_inverse=True); G = int(g.max()) + 1   # tie groups, ascending score
+    rng, aucs = np.random.default_rng(seed), []
+    for _ in range(n): aucs.append(_weighted_auc(g, y, rng.poisson(1.0, len(s)).astype('float64'), G))
+    lo, hi = np.quantile(aucs, [alpha / 2, 1 - alpha / 2])
+    return [float(lo), float(hi)]
+
 def buyer_metrics(user_scores:pd.Series, # index user, value: higher = more likely to buy
                   buyers,                # users who bought in the window
                   top_n:int=1000,        # size of the submission
+                  n_boot:int=200,        # bootstrap resamples of the AUC interval (0: none)
+                  seed:int=0,            # tie-break draw and bootstrap seed
                  ) -> dict:
-    "Precision of the top `top_n` users and ROC-AUC of the buyer ranking."
+    "Precision of the top `top_n` users and ROC-AUC of the buyer ranking, with 95 % intervals."
     s = pd.Series(user_scores).astype('float64').fillna(-np.inf)
     b = np.unique(np.asarray(list(buyers) if isinstance(buyers, (set, frozenset)) else buyers))
     y = np.isin(s.index.to_numpy(), b)
-    order = np.lexsort((np.arange(len(s)), -s.to_numpy()))[:top_n]
+    order = np.lexsort((tie_key(s.index.to_numpy(), seed=seed), -s.to_numpy()))[:top_n]
     out = {f'buyer_precision@{top_n}': float(y[order].mean()) if len(order) else float('nan'),
+           f'buyer_precision@{top_n}_ci': wilson_ci(int(y[order].sum()), len(order)),
            'buyer_auc': float('nan'), 'buyers_unscored': int((~np.isin(b, s.index.to_numpy())).sum())}
     if y.all() or not y.any():
         out['note'] = f"buyer_auc undefined: the {len(y)} scored users are all {'buyers' if y.any() else 'non-buyers'}"
-    else: out['buyer_auc'] = float(roc_auc_score(y, s.replace(-np.inf, np.finfo('float64').min)))
+    else:
+        v = s.replace(-np.inf, np.finfo('float64').min).to_numpy()
+        out['buyer_auc'], out['buyer_auc_ci'] = roc_auc(y, v), auc_ci(y, v, n_boot, seed)
     return out
 
 # %% ../nbs/metrics.ipynb #3d60fa1f
 def candidate_recall(cands:pd.DataFrame, # candidates `user, product_id` (any other columns ignored)
                      truth:pd.DataFrame, # purchases `user, product_id`
+                     users=None,         # the buyers to average over (default: every buyer in `truth`)
+                     k:int=25,           # the list length the ceiling bounds
                     ) -> float:
-    "Share of distinct bought (user, product) pairs found among the candidates."
-    t = _dedup_truth(truth)
-    if len(t) == 0: return float('nan')
-    c = cands[['user', 'product_id']].drop_duplicates()
-    return float(len(t.merge(c, on=['user', 'product_id'])) / len(t))
+    "The Recall@k ceiling: mean over buyers of min(hits among the candidates, k) / min(|bought|, k)."
+    r = candidate_recall_per_user(cands, truth, users, k)
+    return float(r.mean()) if len(r) else float('nan')
 
-def candidate_recall_per_user(cands:pd.DataFrame, truth:pd.DataFrame, users=None) -> pd.Series:
-    "Per-buyer share of their purchases found among their candidates."
+def candidate_recall_per_user(cands:pd.DataFrame, truth:pd.DataFrame, users=None, k:int=25) -> pd.Series:
+    "Per-buyer min(hits among their candidates, k) / min(|bought|, k)."
     t = _dedup_truth(truth)
     c = cands[['user', 'product_id']].drop_duplicates()
     nb = t.groupby('user').size()
     idx = _users(users, nb)
     n = t.merge(c, on=['user', 'product_id']).groupby('user').size().reindex(idx, fill_value=0)
-    return (n / nb.reindex(idx).fillna(np.inf)).rename('candidate_recall')
+    return (np.minimum(n, k) / np.minimum(nb.reindex(idx).fillna(np.inf), k)).rename('candidate_recall')
 
 def mean_recall(table:pd.DataFrame, # scored rows with `user`, `product_id`
                 scores,             # aligned scores, higher = better
                 truth:pd.DataFrame, # (user, product_id) bought
                 users,              # the buyers to average over
-                k:int=25) -> float:
+                k:int=25,
+                seed:int=0,         # tie-break draw
+               ) -> float:
     "Mean recall@k over `users` of each user's top-k rows: for fitting and early stopping (no fallback, no interval)."
     if len(users) == 0: return float('nan')
-    recs = top_k(table[['user', 'product_id']], np.asarray(scores), k)
+    recs = top_k(table[['user', 'product_id']], np.asarray(scores), k, seed)
     return float(recall_at_k(recs, truth, users, k).mean())

@@ -11,9 +11,9 @@ import numpy as np, pandas as pd, yaml
 import optuna
 import matplotlib.pyplot as plt
 from pydantic import ValidationError
-from .schema import Space
+from .schema import MEMBERS, Space
 from .config import Config, ConfigError, as_config, load_config, merge_checked, parse_param, project_root
-from .store import atomic_write, write_json
+from .store import TrialProgress, atomic_write, write_json
 from .data import load_shop
 from .tables import stage_tables
 from .evaluate import valid_recall
@@ -29,8 +29,7 @@ __all__ = ['MODELS', 'GBDTS', 'TYPES', 'log', 'model_defaults', 'check_space', '
            'plot_importance', 'save_plots', 'mlflow_callback', 'tuning_context']
 
 # %% ../nbs/07_tuning.ipynb #aa07ba6a
-MODELS = ('lightgbm', 'catboost', 'xgboost', 'transformer', 'gat', 'ensemble')
-GBDTS = ('lightgbm', 'catboost', 'xgboost')
+MODELS, GBDTS = (*MEMBERS, 'ensemble'), MEMBERS[:3]   # the members (kokoc.schema) and the ensemble; the three GBDTs
 TYPES = ('int', 'float', 'log', 'cat')
 log = logging.getLogger('kokoc.tuning')
 
@@ -290,7 +289,7 @@ def tune(ctx,                    # the stage context (configuration, run folder,
     def wrapped(trial):
         for k, v in who.items(): trial.set_user_attr(k, v)
         return objective(trial)
-    cbs = []
+    cbs = [TrialProgress(ctx.log, n_trials, timeout_s)]
     if (tcfg.mlflow if mlflow is None else mlflow) and ctx.cfg.logging.mlflow: cbs.append(mlflow_callback(ctx.cfg, study_name, model))
     ctx.log.info(f"tuning {model}: study '{study_name}' in {storage}, {len(study.trials)} trials so far; "
                  f"this process: {n_trials} trials / {timeout_s} s")
