@@ -7,7 +7,7 @@ SCALE  ?= small
 # PyTorch's CPU wheels: with this extra index pip prefers `2.13.0+cpu` over the multi-GB CUDA build on PyPI
 TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 
-.PHONY: install run test test-notebooks sync lab docs-check
+.PHONY: install run test test-notebooks sync index lab docs-check
 
 $(STAMP): settings.ini setup.py
 	python3 -m venv $(VENV)
@@ -26,11 +26,18 @@ test: install           ## every notebook (as nbdev_test runs it) + package, CLI
 test-notebooks: install ## the notebooks alone, the nbdev way
 	cd nbs && ../$(VENV)/bin/nbdev_test --n_workers 1 --timing
 
-sync: install           ## export notebooks to the package and clean them (run before committing)
+sync: index             ## export notebooks to the package and clean them (run before committing)
 	$(VENV)/bin/nbdev_export && $(VENV)/bin/nbdev_clean
+
+index: install          ## nbs/index.ipynb, the docs home page, from README.md (the source of both)
+	$(PY) -c "from kokoc.pipeline import readme_to_index; readme_to_index()"
 
 lab: install            ## JupyterLab on the notebooks, in the project's environment
 	$(VENV)/bin/jupyter lab nbs/
 
-docs-check: install     ## nbdev's notebook processing, the step of the docs build that needs no Quarto
-	$(VENV)/bin/nbdev_proc_nbs
+# The docs build minus Quarto, in a copy (_docs_check/; the checkout stays clean): every notebook executed at its tiny
+# defaults, then nbdev's processing (pages in _docs_check/_proc/). Not plain `nbdev_proc_nbs`: without Quarto it tries
+# to install it (sudo), then runs `pip install -e .[dev]` with whatever pip is on PATH.
+docs-check: install     ## the docs pages up to Quarto, with a tiny run's tables and plots (about 7 min on 2 cores)
+	rm -rf _docs_check
+	$(PY) -c "from kokoc.pipeline import docs_pages; p, log, took = docs_pages('_docs_check'); print(log, took, p, sep='\n')"

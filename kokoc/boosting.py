@@ -8,7 +8,7 @@ import json, logging, os, shutil, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import lightgbm as lgb, xgboost as xgb, catboost as cb
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt, seaborn as sns
 from .store import atomic_write, write_json, read_json
 from .tables import feature_columns
 from .evaluate import valid_recall, buyers_only
@@ -388,13 +388,10 @@ def importance_table(models:dict, # {'ranker': GBDTModel, 'classifier': GBDTMode
 def plot_importance(ctx, lib:str, models:dict, chosen:str, top:int=25):
     "Bar chart of gain shares; saved as outputs/plots/feature_importance_<lib>.{png,html}."
     df = importance_table(models, chosen, top)
+    shares = df.rename(columns={chosen: f'{chosen} (chosen)'}).rename_axis('feature').reset_index().melt('feature', var_name='model', value_name='share')
     fig, ax = plt.subplots(figsize=(7, 0.28 * len(df) + 1.2))
-    y, h = np.arange(len(df)), 0.4
-    for i, c in enumerate(df.columns):
-        ax.barh(y + (h / 2 if i == 0 else -h / 2), df[c], h, label=f"{c}{' (chosen)' if c == chosen else ''}",
-                alpha=1.0 if i == 0 else 0.5)
-    ax.set_yticks(y, df.index); ax.invert_yaxis()
-    ax.set_xlabel('share of total gain'); ax.set_title(f'{lib}: feature importance (top {len(df)}, gain)')
+    sns.barplot(shares, y='feature', x='share', hue='model', ax=ax)
+    ax.set(xlabel='share of total gain', ylabel='', title=f'{lib}: feature importance (top {len(df)}, gain)')
     ax.legend(loc='lower right'); fig.tight_layout()
     ctx.run.save_plot(fig, f'feature_importance_{PLOT_NAMES[lib]}', table=df, title=f'{lib} feature importance (gain)')
     return fig

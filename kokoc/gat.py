@@ -18,7 +18,7 @@ from .embeddings import product_embeddings
 from .graphs import EDGE_DIM, ShopGraph, build_graph, link_targets
 from .evaluate import evaluate_scores
 from .model import Model, resolve_device, stop_requested, threads_for
-from .store import atomic_write
+from .store import atomic_write, progress
 
 # %% auto #0
 __all__ = ['GAT_PARAMS', 'GRAPH_PREPROCESSING', 'GATNet', 'GATModel', 'gat_candidates', 'fit_gat']
@@ -154,7 +154,7 @@ def _fit(self:GATModel, tables:dict, # window tables: the earliest 'train' cutof
     pos_keys = pu * n_p + pp
     self.log.info(f"GAT: message graph {gm}, {len(pu)} target links in ({gm.cutoff}, {cutoff}], device {self.device}")
     best, best_state, bad, self.history = -np.inf, None, 0, []
-    for epoch in range(int(P.epochs)):
+    for epoch in progress(range(int(P.epochs)), 'GAT', int(P.epochs), 'epoch'):
         self.net.train(); self._z.clear(); losses = []
         for _ in range(int(P.steps_per_epoch)):
             sel = rng.choice(len(pu), int(P.max_targets), replace=False) if len(pu) > P.max_targets else np.arange(len(pu))

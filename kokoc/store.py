@@ -4,15 +4,17 @@
 
 # %% ../nbs/store.ipynb #5512cb81
 from __future__ import annotations
-import base64, hashlib, io, json, logging, os, tempfile, html as _html
+import base64, hashlib, io, json, logging, os, sys, tempfile, time, html as _html
 from datetime import datetime
 from pathlib import Path
 from fastcore.basics import patch
 import numpy as np, pandas as pd
+from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['LAYOUT', 'MODEL_FILES', 'atomic_write', 'write_json', 'read_json', 'file_hash', 'save_arrays', 'load_arrays',
-           'deep_merge', 'model_file', 'RunDir', 'file_checksum', 'save_json', 'save_frame', 'save_npy', 'load_npy']
+__all__ = ['LAYOUT', 'MODEL_FILES', 'PROGRESS_DELAY_S', 'atomic_write', 'write_json', 'read_json', 'file_hash', 'save_arrays',
+           'load_arrays', 'deep_merge', 'model_file', 'RunDir', 'file_checksum', 'save_json', 'save_frame', 'save_npy',
+           'load_npy', 'save_figure', 'progress', 'TrialProgress']
 
 # %% ../nbs/store.ipynb #23106e99
 def atomic_write(path:str|Path, # the final file
@@ -131,7 +133,7 @@ class RunDir:
 
 # %% ../nbs/store.ipynb #044e5e82
 @patch
-def rel(self:RunDir, kind:str, # 'table', 'scores', 'per_buyer', 'model', 'interim', 'processed', 'plot', 'prediction', 'output'
+def rel(self:RunDir, kind:str, # 'table', 'scores', 'per_buyer', 'model', 'interim', 'processed', 'plot', 'prediction', 'output', 'report', 'tracking'
         *parts) -> str:
     "The path of an artifact relative to the run folder."
     if kind == 'table': return f'data/processed/{parts[0]}_table.parquet'
@@ -143,6 +145,8 @@ def rel(self:RunDir, kind:str, # 'table', 'scores', 'per_buyer', 'model', 'inter
     if kind == 'plot': return f'outputs/plots/{parts[0]}'
     if kind == 'prediction': return f'outputs/predictions/{parts[0]}'
     if kind == 'output': return f'outputs/{parts[0]}'
+    if kind == 'report': return 'report.html'
+    if kind == 'tracking': return 'mlflow.json'
     raise ValueError(f"RunDir.rel: unknown artifact kind {kind!r}")
 
 @patch
@@ -170,6 +174,16 @@ def plot(self:RunDir, name:str) -> Path: return self.path/self.rel('plot', name)
 def prediction(self:RunDir, name:str) -> Path: return self.path/self.rel('prediction', name)
 @patch
 def output(self:RunDir, name:str) -> Path: return self.path/self.rel('output', name)
+
+@patch
+def report_page(self:RunDir) -> Path:
+    "The run's report, `report.html` (written by `kokoc.report`)."
+    return self.path/self.rel('report')
+
+@patch
+def tracking(self:RunDir) -> Path:
+    "Which MLflow store and parent run this run folder is logged to, `mlflow.json` (written by `kokoc.pipeline.Tracker`)."
+    return self.path/self.rel('tracking')
 
 @patch
 def per_buyer(self:RunDir, window:str='test') -> Path:
@@ -240,21 +254,61 @@ def save_npy(a:np.ndarray, path):
 def load_npy(path) -> np.ndarray: return np.load(path, allow_pickle=False)
 
 # %% ../nbs/store.ipynb #477575e4
-@patch
-def save_plot(self:RunDir, fig, # a matplotlib figure
-              name:str,          # file stem under outputs/plots/
-              table=None,        # a DataFrame (or dict) with the numbers behind the figure
-              title:str|None=None, html:bool=True):
-    "Save `fig` as `outputs/plots/{name}.png` and a standalone `.html` with its numbers."
-    png = self.plot(f'{name}.png')
+def save_figure(fig,              # a matplotlib figure
+                png:str|Path,     # the .png to write; the .html page goes beside it
+                table=None,       # a DataFrame (or dict) with the numbers behind the figure
+                title:str|None=None, # the page's heading (default: the file's stem)
+                html:bool=True,   # also write the standalone .html page
+               ) -> Path:
+    "Save `fig` as a PNG and a standalone HTML page embedding the same image and its numbers."
+    png = Path(png); title = title or png.stem
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=110, bbox_inches='tight')
     atomic_write(png, lambda t: Path(t).write_bytes(buf.getvalue()))
     if html:
         if isinstance(table, dict): table = pd.DataFrame(table)
         tbl = table.to_html(float_format=lambda x: f'{x:.4g}') if table is not None else ''
         b64 = base64.b64encode(buf.getvalue()).decode()
-        page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{_html.escape(title or name)}</title></head>"
-                f"<body style='font-family:sans-serif'><h2>{_html.escape(title or name)}</h2>"
-                f"<img alt='{_html.escape(name)}' src='data:image/png;base64,{b64}'/>{tbl}</body></html>")
+        page = (f"<!doctype html><html><head><meta charset='utf-8'><title>{_html.escape(title)}</title></head>"
+                f"<body style='font-family:sans-serif'><h2>{_html.escape(title)}</h2>"
+                f"<img alt='{_html.escape(png.stem)}' src='data:image/png;base64,{b64}'/>{tbl}</body></html>")
         atomic_write(png.with_suffix('.html'), lambda t: Path(t).write_text(page))
     return png
+
+@patch
+def save_plot(self:RunDir, fig, # a matplotlib figure
+              name:str,          # file stem under outputs/plots/
+              table=None,        # a DataFrame (or dict) with the numbers behind the figure
+              title:str|None=None, html:bool=True):
+    "Save `fig` as `outputs/plots/{name}.png` and a standalone `.html` with its numbers."
+    return save_figure(fig, self.plot(f'{name}.png'), table, title or name, html)
+
+# %% ../nbs/store.ipynb #ed7ab82e
+PROGRESS_DELAY_S = 5.0    # a loop shorter than this shows no bar
+
+def progress(iterable,            # what to loop over
+             desc:str,            # what the loop does, e.g. 'transformer net 0'
+             total:int|None=None, # number of items (default: `len(iterable)` when it has one)
+             unit:str='it',       # what one item is: 'chunk', 'epoch', 'batch'
+             delay:float=PROGRESS_DELAY_S, # seconds before the bar appears
+            ) -> tqdm:
+    "`iterable` with a tqdm bar on stderr (`n/total [elapsed<remaining]`), shown once the loop has run `delay` seconds."
+    return tqdm(iterable, desc=desc, total=total, unit=unit, delay=delay, mininterval=1.0, ncols=100,
+                file=sys.stderr, leave=True, ascii=True)
+
+def _clock(s:float) -> str: return f"{int(s // 60)}:{int(s % 60):02d}"
+
+class TrialProgress:
+    "An Optuna callback logging each finished trial: its value, the best so far, the time spent and the time left."
+    def __init__(self, log:logging.Logger,     # where the lines go (the stage's logger)
+                 n_trials:int|None=None,       # trials this process runs (None: until the timeout)
+                 timeout_s:float|None=None):   # seconds this process tunes (None: until `n_trials`)
+        self.log, self.n, self.timeout, self.t0, self.done = log, n_trials, timeout_s, time.time(), 0
+    def __call__(self, study, trial):
+        self.done += 1; el = time.time() - self.t0
+        left = [el / self.done * (self.n - self.done)] if self.n else []
+        left += [max(self.timeout - el, 0.0)] if self.timeout else []
+        try: best = f"{study.best_value:.4f}"
+        except ValueError: best = 'none yet'      # no trial completed
+        value = f"{trial.value:.4f}" if trial.value is not None else trial.state.name.lower()
+        self.log.info(f"trial {trial.number} ({self.done}/{self.n or '?'}): {value}, best {best}; "
+                      f"{_clock(el)} elapsed" + (f", ~{_clock(min(left))} left" if left else ''))

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 import numpy as np, pandas as pd
 import pyarrow as pa, pyarrow.parquet as pq
-from .store import file_hash, load_npy, save_frame, save_npy
+from .store import file_hash, load_npy, progress, save_frame, save_npy
 from .clean import Shop
 from .data import load_shop, shop_cutoffs, shop_key
 from .candidates import candidates_for, clear_window_memo, covisitation, events_before, labels_for
@@ -58,7 +58,7 @@ def window_parts(shop:Shop, # the clean shop
     if users is None: users = np.unique(events_before(shop.events, cutoff, cfg.preprocessing.history_days)['user'].to_numpy())
     cov = covisitation(shop.events, cutoff, cfg)
     chunk = cfg.preprocessing.user_chunk
-    for i in range(0, len(users), chunk):
+    for i in progress(range(0, len(users), chunk), f"table at {pd.Timestamp(cutoff):%Y-%m-%d %H:%M}, {chunk:,} users a chunk", unit='chunk'):
         u = users[i:i + chunk]
         c = candidates_for(shop.events, shop.catalog, cutoff, cfg, u, cov)
         if emb: c = merge_candidates(c, similar_candidates(shop, ev, cutoff, cfg, E_info, users=u))
@@ -144,7 +144,8 @@ def model_scores(ctx, name:str,   # the member's name: 'lightgbm', 'transformer'
         m = model() if callable(model) and not hasattr(model, 'score') else model
         t0 = time.time()
         parts = ((table.iloc[i:i + batch] for i in range(0, len(table), batch)) if table is not None else table_batches(ctx, window, batch))
-        s = np.concatenate([np.asarray(m.score(t), dtype=np.float32) for t in parts])
+        n = len(table) if table is not None else pq.read_metadata(table_path(ctx, window)).num_rows
+        s = np.concatenate([np.asarray(m.score(t), dtype=np.float32) for t in progress(parts, f'scoring {window} with {name}', -(-n // batch), 'batch')])
         ctx.log.info(f"scored the {window} window with {name}: {len(s):,} rows in {time.time()-t0:.1f} s")
         return s
     return ctx.run.cached(ctx.run.rel('scores', name, window), key, build, save=save_npy, load=load_npy)

@@ -13,7 +13,7 @@ from .candidates import labels_for
 from .data import load_shop
 from .metrics import mean_recall
 from .model import Model, resolve_device, stop_requested
-from .store import atomic_write
+from .store import atomic_write, progress
 from .sequences import FIRST_ITEM, NONE, START, SeqNet, Vocab, build_vocab, event_tokens, pack_sequences
 from .sequences import target_weight_table, title_init, top_products, train_epoch, user_vectors
 
@@ -173,7 +173,7 @@ def _train_net(self:TransformerModel, fit_cut, i:int, budget_s:float, epochs:int
     best, best_state, best_ep, bad, t0, ep_s = -1.0, None, 0, 0, time.time(), 0.0
     self.log.info(f"transformer net {i}: events <= {fit_cut}, {len(trainable)} training sequences, "
                   f"{'early stopping on valid' if valid is not None else f'{epochs} epochs'}, budget {budget_s:.0f} s")
-    for ep in range(1, epochs + 1):
+    for ep in progress(range(1, epochs + 1), f'transformer net {i}', epochs, 'epoch'):
         if ep > 1 and time.time() - t0 + ep_s > budget_s:
             self.log.info(f"transformer net {i}: time budget reached after {ep - 1} epochs"); break
         te = time.time()
