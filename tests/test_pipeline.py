@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, bin_
 
+pytestmark = pytest.mark.xdist_group('pipeline')   # one worker runs this file: its module fixture is built once
+
 STAGES = sorted(p.stem for p in (ROOT/'nbs').glob('0[0-6]_*.ipynb'))
 
 def kokoc_run(*args, out):
@@ -68,3 +70,47 @@ def test_rerun_resumes_and_a_changed_parameter_invalidates_only_its_dependents(r
     kokoc_run('--stages', '00,03', '--param', 'models.lightgbm.num_leaves=7', out=out)
     assert table.stat().st_mtime_ns == t_table      # candidate tables reused: they don't depend on LightGBM
     assert model.stat().st_mtime_ns != t_model      # LightGBM refitted
+
+class _Payload:
+    "Unpickling this runs a shell command: what a run folder received from someone else could hold."
+    def __init__(self, marker): self.marker = str(marker)
+    def __reduce__(self): return (os.system, (f"touch {self.marker}",))
+
+READER = '''
+import sys
+from kokoc.pipeline import stage
+from kokoc.data import load_shop
+from kokoc.tables import read_table, model_scores
+from kokoc.smote import FeaturePrep, prep_files
+from kokoc.ensemble import load_member
+from kokoc.store import read_json
+ctx = stage('06_ensemble', sys.argv[1])
+readers = {'shop': lambda: load_shop(ctx), 'table': lambda: read_table(ctx, 'test'),
+           'imputer/scaler': lambda: FeaturePrep.load(*prep_files(ctx)),
+           'scores': lambda: model_scores(ctx, 'lightgbm', 'test', lambda: load_member(ctx, 'lightgbm'), ctx.run.model('lightgbm')),
+           'metrics': lambda: read_json(ctx.run/'metrics.json'),
+           **{m: (lambda m=m: load_member(ctx, m)) for m in ('lightgbm', 'catboost', 'xgboost', 'transformer', 'gat')}}
+for name, read in readers.items():
+    try: read(); print(name, 'read or rebuilt')
+    except Exception as e: print(name, 'refused:', type(e).__name__, str(e)[:80])
+'''
+
+def test_a_payload_planted_in_any_artifact_never_runs(run, tmp_path):
+    "Every artifact a run reads is replaced by a pickle that runs a command when unpickled (with a matching checksum in its .key file); reading the folder must never run it."
+    import pickle, shutil
+    from kokoc.store import file_hash
+    out, *_ = run
+    bad, marker = tmp_path/'run', tmp_path/'PAYLOAD_RAN'
+    shutil.copytree(out, bad)
+    payload = pickle.dumps(_Payload(marker))
+    planted = []
+    for p in sorted(bad.rglob('*')):
+        if not p.is_file() or p.suffix == '.key' or p.parent.name in ('notebooks', 'logs', 'plots') or p.name in ('config.yml', 'state.json', '.lock', '.lock.owner'): continue
+        p.write_bytes(payload); planted.append(p.relative_to(bad))
+        kp = Path(str(p) + '.key')
+        if kp.exists(): kp.write_text(f"{kp.read_text().split(chr(10))[0]}\n{file_hash(p)}")   # the planted file passes the checksum
+    assert any(str(p).startswith('models/') for p in planted) and any(p.suffix == '.npz' for p in planted), planted
+    r = subprocess.run([os.sys.executable, '-c', READER, str(bad)], capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert not marker.exists(), f"a planted payload ran:\n{r.stdout}"
+    assert 'refused' in r.stdout, r.stdout
