@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 from conftest import ROOT, bin_
 
-pytestmark = pytest.mark.xdist_group('batch')   # one worker runs this file: its module fixture is built once
 
 GRID = ['--grid', 'preprocessing.candidates_per_user=20,40', '--seeds', '0', '1', '--scale', 'tiny', '--stages', '00', '--no-mlflow']
 CONFIGS = ['candidates_per_user=20', 'candidates_per_user=40']

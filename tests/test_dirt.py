@@ -10,7 +10,6 @@ from conftest import ROOT, bin_
 from kokoc.config import ACTIONS, FILES
 from kokoc.synthetic import generate_shop, write_shop
 
-pytestmark = pytest.mark.xdist_group('dirt')   # one worker runs this file: its module fixture is built once
 
 ACT, CAT, MAP = FILES['actions'], FILES['catalog'], FILES['mapping']
 BASE_EVENTS = '6,397 events'    # what the tiny shop (seed 0, 1 % dirt) cleans to, today and before issue 15

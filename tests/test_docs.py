@@ -8,7 +8,6 @@ import pytest
 from conftest import ROOT
 from kokoc.pipeline import docs_pages, readme_sections
 
-pytestmark = pytest.mark.xdist_group('docs')   # one worker runs this file: its module fixture is built once
 
 SHOWN = ['00_data.ipynb', '03_boosting.ipynb', '06_ensemble.ipynb']
 NBS = sorted(p.name for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith(('_', '.')))

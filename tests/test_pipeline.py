@@ -4,7 +4,6 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, bin_
 
-pytestmark = pytest.mark.xdist_group('pipeline')   # one worker runs this file: its module fixture is built once
 
 STAGES = sorted(p.stem for p in (ROOT/'nbs').glob('0[0-6]_*.ipynb'))
 
