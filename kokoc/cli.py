@@ -10,9 +10,7 @@ import pandas as pd
 from .config import ConfigError, load_config, project_root
 from .store import RunDir
 from .pipeline import RunBusy, StageFailed, default_run_folder, run_pipeline, stage_params
-from .report import write_comparison, write_report
-from .batch import (baseline_config, batch_comparison, batch_plan, batch_summary, comparison_text, config_name,
-                         parse_grid, run_batch, save_comparison)
+# kokoc.batch and kokoc.report (matplotlib) are imported inside the commands that use them: `kokoc_run --check` answers in about a second
 
 # %% auto #0
 __all__ = ['check_data', 'run_cli', 'batch_cli', 'report_cli', 'tune_cli', 'recommend_cli']
@@ -92,6 +90,9 @@ def _batch_parser():
 
 def batch_cli(argv=None):
     "Console script `kokoc_batch`."
+    from kokoc.batch import (baseline_config, batch_comparison, batch_plan, batch_summary, comparison_text, config_name,
+                             parse_grid, run_batch, save_comparison)
+    from kokoc.report import write_comparison
     a = _batch_parser().parse_args(argv)
     try:
         data = a.data if a.data == 'synthetic' else str(Path(a.data).resolve())
@@ -117,6 +118,7 @@ def batch_cli(argv=None):
 # %% ../nbs/cli.ipynb #b7ed8d8f
 def report_cli(argv=None):
     "Console script `kokoc_report`."
+    from kokoc.report import write_comparison, write_report
     p = argparse.ArgumentParser(prog='kokoc_report', description=
         "Rebuild a Kokoc run's report.html (one RUN: configuration, data, models on the test window with intervals and paired "
         "differences, every plot, timings), or put several runs side by side on one page (several RUNs).")

@@ -12,8 +12,6 @@ import pandas as pd, yaml
 from filelock import FileLock, Timeout
 from .config import Config, ConfigError, as_config, config_key, load_config, project_root, save_config
 from .store import RunDir, write_json
-from .evaluate import paired_comparisons
-from .report import write_report
 from .tracking import Tracker, config_hash, flatten, log_to_mlflow, tracking_uri
 
 # %% auto #0
@@ -222,6 +220,8 @@ def run_pipeline(out:str|Path,           # the run folder
                  echo:bool=True,         # echo the kernel's log lines and progress bars to the terminal (`KernelEcho`)
                 ) -> dict:
     "Run stage notebooks with papermill into `out`; returns the run's metrics (and writes `report.html`)."
+    from kokoc.evaluate import paired_comparisons   # here, not at the top: `kokoc_run --check` and `--help` answer without
+    from kokoc.report import write_report           # importing scikit-learn and matplotlib (a second instead of four)
     import papermill as pm
     cfg = cfg or load_config()
     run = RunDir(out, cache=cfg.model_cache.enabled)

@@ -2,14 +2,15 @@
 show the tables and plots of a tiny run, and the home page (nbs/index.ipynb) is the README.
 
 The build runs in a copy of the project (`kokoc.pipeline.docs_pages`), so the checkout is untouched. The deploy
-workflow executes every notebook; here only the three whose pages are checked are (about 2 minutes in all)."""
+workflow executes every notebook; here only the three whose pages are checked are (about 2 minutes in all), as
+`nbdev_test` executes them (default parameters, `slow` cells skipped): these three are the notebook tests of 00, 03 and 06."""
 import json, re
 import pytest
 from conftest import ROOT
 from kokoc.pipeline import docs_pages, readme_sections
+from test_notebooks import SHOWN
 
 
-SHOWN = ['00_data.ipynb', '03_boosting.ipynb', '06_ensemble.ipynb']
 NBS = sorted(p.name for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith(('_', '.')))
 
 @pytest.fixture(scope='module')
@@ -25,6 +26,11 @@ def test_every_notebook_processed_without_warnings(pages):
     bad = [l for l in log.splitlines() if re.search(r'See FAQ|Error|Traceback|Failed to create YAML', l)]
     assert bad == [], "nbdev's processing warned (imports belong in cells of their own):\n" + log[-6000:]
     print(took)
+
+@pytest.mark.parametrize('nb', SHOWN)
+def test_notebook_runs(pages, nb):
+    "Executed top to bottom without an error (a failing cell stops the fixture with the cell's traceback)."
+    assert nb in pages[2] and pages[2][nb] > 0, pages[2]
 
 @pytest.mark.parametrize('nb', SHOWN)
 def test_page_shows_results(pages, nb):

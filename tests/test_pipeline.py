@@ -57,6 +57,18 @@ def test_metrics_contract(run):
         assert set(m['paired'][ref]) == set(m['test']) - {ref}, (ref, sorted(m['paired'][ref]))
         for d in m['paired'][ref].values(): assert d['ci'][0] <= d['diff'] <= d['ci'][1] and d['users'] > 0
 
+def test_a_truncated_cached_table_is_rebuilt(run, tmp_path):
+    "A table cut short on disk (its `.key` intact) no longer matches its checksum: stage 00, run again, rebuilds it."
+    import pyarrow.parquet as pq, shutil
+    out = tmp_path/'run'; shutil.copytree(run[0], out)
+    t = out/'data'/'processed'/'test_table.parquet'
+    whole_bytes = t.read_bytes(); t.write_bytes(whole_bytes[:len(whole_bytes) // 2])
+    assert (out/'data'/'processed'/'test_table.parquet.key').exists()
+    (out/'notebooks'/'00_data.ipynb').unlink()      # stage 00 done: make the pipeline run it again, as after a crash
+    kokoc_run('--stages', '00', out=out)
+    assert pq.read_table(t).num_rows == pq.read_metadata(t).num_rows > 0
+    assert t.stat().st_size == len(whole_bytes)
+
 def test_rerun_resumes_and_a_changed_parameter_invalidates_only_its_dependents(run):
     out, *_ = run
     table = out/'data'/'processed'/'test_table.parquet'
