@@ -10,7 +10,7 @@ import numpy as np, pandas as pd
 # %% auto #0
 __all__ = ['tie_key', 'top_k', 'recall_at_k', 'hitrate_at_k', 'ndcg_at_k', 'map_at_k', 'bootstrap_ci', 'paired_bootstrap',
            'Result', 'evaluate_recs', 'wilson_ci', 'roc_auc', 'auc_ci', 'buyer_metrics', 'candidate_recall',
-           'candidate_recall_per_user', 'mean_recall']
+           'candidate_recall_per_user', 'user_recall', 'mean_recall']
 
 # %% ../nbs/metrics.ipynb #b9978e1e
 def tie_key(*keys,     # integer arrays of equal length (e.g. user, product), or one of them
@@ -233,6 +233,17 @@ def candidate_recall_per_user(cands:pd.DataFrame, truth:pd.DataFrame, users=None
     n = t.merge(c, on=['user', 'product_id']).groupby('user').size().reindex(idx, fill_value=0)
     return (np.minimum(n, k) / np.minimum(nb.reindex(idx).fillna(np.inf), k)).rename('candidate_recall')
 
+def user_recall(table:pd.DataFrame, # scored rows with `user`, `product_id`
+                scores,             # aligned scores, higher = better
+                truth:pd.DataFrame, # (user, product_id) bought
+                users,              # the buyers to report
+                k:int=25,
+                seed:int=0,         # tie-break draw
+               ) -> pd.Series:
+    "Per-buyer recall@k of each user's top-k rows (no fallback): what `paired_bootstrap` compares between two scorings."
+    recs = top_k(table[['user', 'product_id']], np.asarray(scores), k, seed)
+    return recall_at_k(recs, truth, users, k)
+
 def mean_recall(table:pd.DataFrame, # scored rows with `user`, `product_id`
                 scores,             # aligned scores, higher = better
                 truth:pd.DataFrame, # (user, product_id) bought
@@ -242,5 +253,4 @@ def mean_recall(table:pd.DataFrame, # scored rows with `user`, `product_id`
                ) -> float:
     "Mean recall@k over `users` of each user's top-k rows: for fitting and early stopping (no fallback, no interval)."
     if len(users) == 0: return float('nan')
-    recs = top_k(table[['user', 'product_id']], np.asarray(scores), k, seed)
-    return float(recall_at_k(recs, truth, users, k).mean())
+    return float(user_recall(table, scores, truth, users, k, seed).mean())

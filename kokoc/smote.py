@@ -15,12 +15,13 @@ from imblearn.over_sampling import SMOTE, SMOTENC
 from imblearn.under_sampling import RandomUnderSampler
 from .store import write_json, read_json
 from .tables import feature_columns, stage_tables
-from .evaluate import valid_recall, buyers_only
+from .metrics import paired_bootstrap
+from .evaluate import evaluate, buyers_only
 
 # %% auto #0
 __all__ = ['SCALER_STATE', 'VARIANTS', 'SYNTHESISING', 'class_balance', 'FeaturePrep', 'prep_files', 'resample', 'model_inputs',
-           'small_classifier', 'smote_ablation', 'choose_variant', 'smote_ablation_for', 'smote_training_table',
-           'classifier_training_table']
+           'small_classifier', 'smote_ablation', 'paired_variants', 'choose_variant', 'smote_ablation_for',
+           'smote_training_table', 'classifier_training_table']
 
 # %% ../nbs/02_smote.ipynb #ddceaa66
 def class_balance(y, # 0/1 labels
@@ -176,20 +177,34 @@ def smote_ablation(train:pd.DataFrame, # the training window's table
                    valid:pd.DataFrame, # the valid window's table (never resampled)
                    features:list,      # feature columns
                    cfg,                # configuration (`smote`, `training`)
-                   recall,             # `recall(valid, scores) -> float`, e.g. `valid_recall` bound to a stage
+                   recall,             # `recall(valid, scores)`: a float, or the per-buyer recall (a Series: then paired differences too)
                    prep:FeaturePrep,   # imputer/scaler fitted on `train`
                    log=None,
                   ) -> pd.DataFrame:
-    "One row per variant: class balance after resampling, seconds, valid Recall@25."
-    rows = []
+    """One row per variant: class balance after resampling, seconds, valid Recall@25 and, when `recall` gives per-buyer
+    values, the paired difference to `none` (the first variant without it) over the same buyers with its 95 % interval."""
+    rows, per = [], {}
     for v in cfg.smote.variants:
         t0 = time.time(); X, y, w = resample(train, features, v, cfg, prep, log); t1 = time.time()
         m = small_classifier(cfg, len(y)).fit(X, y, sample_weight=w); t2 = time.time()
-        sc = m.predict_proba(model_inputs(valid, features, v, prep))[:, 1]
+        r = recall(valid, m.predict_proba(model_inputs(valid, features, v, prep))[:, 1])
+        if isinstance(r, pd.Series): per[v], r = r, r.mean()
         rows.append(dict(variant=v, **class_balance(y, w), synthetic=len(y) - X.attrs['n_real'],
-                         resample_s=round(t1 - t0, 2), fit_s=round(t2 - t1, 2), **{'valid_recall@25': round(float(recall(valid, sc)), 4)}))
+                         resample_s=round(t1 - t0, 2), fit_s=round(t2 - t1, 2), **{'valid_recall@25': round(float(r), 4)}))
         if log: log.info(f"{v}: {len(y):,} rows, valid recall@25 {rows[-1]['valid_recall@25']:.4f}, fit {t2-t1:.1f} s")
-    return pd.DataFrame(rows).set_index('variant')
+    ab = pd.DataFrame(rows).set_index('variant')
+    return ab.join(paired_variants(per, cfg)) if per else ab
+
+def paired_variants(per:dict, # variant -> per-buyer valid recall (the same buyers)
+                    cfg,      # configuration (`training.bootstrap`, `training.seed`)
+                   ) -> pd.DataFrame:
+    "Each variant minus the reference (`none` when present, else the first) over the same buyers: mean, 95 % interval, wins."
+    ref = 'none' if 'none' in per else next(iter(per))
+    d = {v: paired_bootstrap(s, per[ref], cfg.training.bootstrap, cfg.training.seed) for v, s in per.items()}
+    return pd.DataFrame({'paired_ref': ref, 'paired_diff': [x['diff'] for x in d.values()],
+                         'paired_low': [x['ci'][0] for x in d.values()], 'paired_high': [x['ci'][1] for x in d.values()],
+                         'buyers_better': [x['a_better'] for x in d.values()], 'buyers_worse': [x['b_better'] for x in d.values()]},
+                        index=pd.Index(list(d), name='variant')).round(4)
 
 def choose_variant(ablation:pd.DataFrame, # from `smote_ablation`
                    cfg,                   # configuration (`smote.variant`)
@@ -213,7 +228,8 @@ def smote_ablation_for(ctx) -> pd.DataFrame:
         feats = feature_columns(tabs['train'])
         prep = _stage_prep(ctx, tabs['train'], feats)
         # valid Recall@25 only looks at the lists of users who bought: score their rows alone (same numbers, less work)
-        return smote_ablation(tabs['train'], buyers_only(ctx, tabs['valid']), feats, ctx.cfg, lambda t, s: valid_recall(ctx, t, s), prep, ctx.log)
+        per_buyer = lambda t, s: evaluate(ctx, t, s, buyers=False).per_user   # valid Recall@25 of each buyer (paired between variants)
+        return smote_ablation(tabs['train'], buyers_only(ctx, tabs['valid']), feats, ctx.cfg, per_buyer, prep, ctx.log)
     return ctx.run.cached(ctx.run.rel('interim', 'smote_ablation.parquet'), ctx.key('data_paths', 'preprocessing', 'split', 'smote', 'training'),
                           build, save=lambda df, p: df.to_parquet(p), load=pd.read_parquet)
 
