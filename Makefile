@@ -21,7 +21,7 @@ run: install            ## the main job: the whole pipeline on the synthetic sho
 	$(VENV)/bin/kokoc_run --scale $(SCALE)
 
 test: install           ## every notebook (as nbdev_test runs it) + package, CLI and pipeline tests
-	$(PY) -m pytest tests -n 2 --dist loadfile -v -rA --durations=15
+	$(PY) -m pytest tests -n 2 --dist loadfile --no-loadscope-reorder -v -rA --durations=15
 
 test-notebooks: install ## the notebooks alone, the nbdev way
 	cd nbs && ../$(VENV)/bin/nbdev_test --n_workers 1 --timing

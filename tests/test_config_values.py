@@ -1,16 +1,18 @@
 "Configuration values checked for meaning: a bad value fails `kokoc_run` at load time, naming the key, the value and its source."
 import subprocess, time
 import pytest
-from conftest import bin_
+from conftest import bin_, in_process
 from kokoc.config import load_config
+from kokoc.cli import run_cli
 
-def _run(tmp_path, *params):
-    "Run `kokoc_run` on the tiny scale with `params`; return (process, seconds, run folder)."
+def _run(tmp_path, *params, process=False):
+    "`kokoc_run` on the tiny scale with `params` (in this process, or as the console script); (result, seconds, run folder)."
     out = tmp_path/'run'
-    cmd = [bin_('kokoc_run'), '--scale', 'tiny', '--out', str(out), '--no-mlflow', '--stages', '00']
-    for p in params: cmd += ['--param', p]
+    args = ['--scale', 'tiny', '--out', str(out), '--no-mlflow', '--stages', '00']
+    for p in params: args += ['--param', p]
     t0 = time.monotonic()
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    r = (subprocess.run([bin_('kokoc_run'), *args], capture_output=True, text=True, timeout=120) if process
+         else in_process(run_cli, args))
     return r, time.monotonic() - t0, out
 
 # (override, text the message must contain: the dotted key, the value, and what is allowed)
@@ -54,13 +56,14 @@ def test_bad_value_fails_fast_naming_key_value_and_source(tmp_path, param, says)
     assert not (out/'notebooks').exists(), 'a stage ran before the configuration was checked'
 
 def test_every_bad_value_is_listed_at_once(tmp_path):
-    r, secs, out = _run(tmp_path, 'training.k=0', 'models.lightgbm.num_leaves=1')
+    "The console script itself: every bad value in one message, in seconds (the values are checked before any import of the stages)."
+    r, secs, out = _run(tmp_path, 'training.k=0', 'models.lightgbm.num_leaves=1', process=True)
     assert r.returncode != 0
     assert "'training.k' = 0" in r.stderr and "'models.lightgbm.num_leaves' = 1" in r.stderr, r.stderr
     assert secs < 20 and not (out/'notebooks').exists()
 
 def test_unknown_key_message_kept(tmp_path):
-    r, secs, out = _run(tmp_path, 'models.lightgbm.num_leafs=3')
+    r, secs, out = _run(tmp_path, 'models.lightgbm.num_leafs=3', process=True)
     assert r.returncode != 0 and "unknown key 'models.lightgbm.num_leafs'" in r.stderr, r.stderr
     assert secs < 20 and not (out/'notebooks').exists()
 

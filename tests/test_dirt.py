@@ -2,13 +2,13 @@
 `kokoc_run --data DIR --check`, which must either repair the dirt and count it by reason, or stop (exit 1,
 no traceback) with a message naming the file, the column and the reason. Two cases run stage 00 itself."""
 import re, shutil, subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import numpy as np, pandas as pd, pyarrow as pa, pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, bin_
+from conftest import ROOT, bin_, in_process
 from kokoc.config import ACTIONS, FILES
 from kokoc.synthetic import generate_shop, write_shop
+from kokoc.cli import run_cli
 
 
 ACT, CAT, MAP = FILES['actions'], FILES['catalog'], FILES['mapping']
@@ -137,7 +137,8 @@ CASES = {
 
 # --- running them --------------------------------------------------------------------------------------------
 def check(folder):
-    return subprocess.run([bin_('kokoc_run'), '--data', str(folder), '--check'], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    "`kokoc_run --data FOLDER --check`, in this process (`test_check_as_a_command` runs the console script once)."
+    return in_process(run_cli, ['--data', folder, '--check'])
 
 @pytest.fixture(scope='module')
 def base(tmp_path_factory):
@@ -148,14 +149,14 @@ def base(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def results(base, tmp_path_factory):
-    "Every case's folder, spoiled, then checked: two `--check` processes at a time (each is mostly imports)."
+    "Every case's folder, spoiled, then checked."
     root = tmp_path_factory.mktemp('cases')
     folders = {}
     for name, (spoil, *_) in CASES.items():
         folders[name] = root/name; shutil.copytree(base, folders[name]); spoil(folders[name])
     folders['base'] = base
     clean = root/'clean'; write_shop(generate_shop('tiny', 0, 0.0), clean); folders['clean'] = clean
-    with ThreadPoolExecutor(2) as ex: return dict(zip(folders, ex.map(check, folders.values())))
+    return {name: check(f) for name, f in folders.items()}
 
 def reasons(out:str) -> dict:
     "The printed table of repaired and dropped rows: reason -> count."
@@ -207,6 +208,15 @@ def test_epoch_dates_give_the_same_windows(results):
     assert tail(results['epoch_milliseconds']) == tail(results['base']) and BASE_EVENTS in results['epoch_milliseconds'].stdout
     got = reasons(results['epoch_seconds'].stdout)
     assert sizes(results['epoch_seconds']).startswith('6,317 events') and got['actions.duplicate_event'] == 80
+
+def test_check_as_a_command(base, tmp_path):
+    "The console script itself: a clean run of `--check` and one that stops, each with its exit status and a one-line message."
+    ok = subprocess.run([bin_('kokoc_run'), '--data', str(base), '--check'], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert ok.returncode == 0 and 'the data can be used' in ok.stdout, ok.stderr[-3000:]
+    d = tmp_path/'shop'; shutil.copytree(base, d); (d/MAP).unlink()
+    bad = subprocess.run([bin_('kokoc_run'), '--data', str(d), '--check'], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert bad.returncode == 1 and bad.stderr.strip().startswith('kokoc_run: ') and 'file not found' in bad.stderr, bad.stderr
+    assert 'Traceback' not in bad.stderr
 
 def test_check_writes_nothing(results, base):
     "`--check` runs no stage: the data folder holds the files it held, and no run folder appears."
