@@ -11,6 +11,7 @@ import numpy as np, pandas as pd
 import lightgbm as lgb
 import pyarrow.parquet as pq
 from sklearn.model_selection import GroupKFold
+from .schema import GBDTS
 from .store import RunDir, atomic_write
 from .data import load_shop, shop_cutoffs
 from .candidates import popular_list
@@ -20,14 +21,12 @@ from .metrics import tie_key, buyer_metrics, recall_at_k, candidate_recall, mean
 from .boosting import LightGBMModel, fit_boosting, load_library
 
 # %% auto #0
-__all__ = ['GBDTS', 'SRC_COLS', 'member_models', 'ensure_members', 'load_member', 'stored_scores', 'member_scores',
-           'ensemble_table', 'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'lgb_settings', 'fit_stack',
-           'stack_scores', 'oof_ensemble', 'user_table', 'fit_buyer_model', 'buyer_probability', 'final_lists',
-           'write_outputs', 'recommend', 'scores_as_features']
+__all__ = ['SRC_COLS', 'member_models', 'ensure_members', 'load_member', 'stored_scores', 'member_scores', 'ensemble_table',
+           'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'lgb_settings', 'fit_stack', 'stack_scores',
+           'oof_ensemble', 'user_table', 'fit_buyer_model', 'buyer_probability', 'final_lists', 'write_outputs',
+           'recommend', 'scores_as_features']
 
 # %% ../nbs/06_ensemble.ipynb #e452700e
-GBDTS = ['lightgbm', 'catboost', 'xgboost']
-
 def member_models(ctx, tables:dict) -> dict:
     "The enabled members, fitted or loaded from the run folder: name -> model with `.score(table)`."
     on = list(ctx.cfg.models.enabled); out = {}

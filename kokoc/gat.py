@@ -18,7 +18,7 @@ from .embeddings import product_embeddings
 from .graphs import EDGE_DIM, ShopGraph, build_graph, link_targets
 from .evaluate import evaluate_scores
 from .model import Model, resolve_device, stop_requested, threads_for
-from .store import atomic_write, progress
+from .store import atomic_write, progress, plain
 
 # %% auto #0
 __all__ = ['GAT_PARAMS', 'GRAPH_PREPROCESSING', 'GATNet', 'GATModel', 'gat_candidates', 'fit_gat']

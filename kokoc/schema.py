@@ -9,11 +9,11 @@ from typing import Annotated, Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 # %% auto #0
-__all__ = ['ACTIONS', 'ACTION_CODE', 'FILES', 'MEMBERS', 'Count', 'Count0', 'Rate', 'Weight', 'Share', 'Fraction', 'Dropout',
-           'Text', 'Action', 'Member', 'SECTIONS', 'SMOTE_VARIANTS', 'CATBOOST_RANKING_LOSSES', 'ConfigError',
-           'Columns', 'Values', 'section', 'describe', 'check_values', 'DataPaths', 'Preprocessing', 'Split', 'Smote',
-           'Training', 'Booster', 'LightGBM', 'CatBoost', 'XGBoost', 'Network', 'Transformer', 'GAT', 'Models',
-           'Ensemble', 'Logging', 'Output', 'ModelCache', 'Space', 'Tuning']
+__all__ = ['ACTIONS', 'ACTION_CODE', 'FILES', 'MEMBERS', 'GBDTS', 'Count', 'Count0', 'Rate', 'Weight', 'Share', 'Fraction',
+           'Dropout', 'Text', 'Action', 'Member', 'SECTIONS', 'SMOTE_VARIANTS', 'CATBOOST_RANKING_LOSSES',
+           'ConfigError', 'Columns', 'Values', 'section', 'describe', 'check_values', 'DataPaths', 'Preprocessing',
+           'Split', 'Smote', 'Training', 'Booster', 'LightGBM', 'CatBoost', 'XGBoost', 'Network', 'Transformer', 'GAT',
+           'Models', 'Ensemble', 'Logging', 'Output', 'ModelCache', 'Space', 'Tuning']
 
 # %% ../nbs/schema.ipynb #8d1f1c20
 class ConfigError(ValueError):
@@ -27,6 +27,7 @@ ACTION_CODE = {v: k for k, v in ACTIONS.items()}
 FILES = dict(catalog='stokman_catalog_preprocessed.pq', actions='train_actions.pq',
              mapping='catalog_vector_mapping.pq', vectors='vectors.npz', oracle='oracle.parquet')
 MEMBERS = ('lightgbm', 'catboost', 'xgboost', 'transformer', 'gat')
+GBDTS = MEMBERS[:3]   # the gradient-boosting members (one module, kokoc.boosting)
 
 # %% ../nbs/schema.ipynb #23796013
 class Columns:

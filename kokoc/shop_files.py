@@ -4,7 +4,7 @@
 
 # %% ../nbs/shop_files.ipynb #98c71938
 from __future__ import annotations
-import argparse, time, uuid
+import uuid
 from pathlib import Path
 import numpy as np, pandas as pd
 import pyarrow as pa, pyarrow.parquet as pq, pyarrow.compute as pc
@@ -13,7 +13,7 @@ from .config import ACTIONS, FILES
 # %% auto #0
 __all__ = ['RAW_WORDS', 'ACTIONS_SCHEMA', 'ORACLE_SCHEMA', 'TARGETS', 'WINDOWS', 'uuids', 'actions_table', 'catalog_table',
            'title_vectors', 'add_dirt', 'write_shop', 'explode_actions', 'shop_summary', 'describe_folder',
-           'describe_table', 'generate_shop_v2', 'generate_cli']
+           'describe_table', 'generate_shop_v2']
 
 # %% ../nbs/shop_files.ipynb #dc025942
 def uuids(rng, n):
@@ -355,44 +355,3 @@ def generate_shop_v2(scale:str='tiny',       # tiny | small | full (see `SCALES_
     shop = dict(catalog=catalog_table(rng, C), actions=actions_table(ev, C, user_ids, loc_ids), mapping=mapping,
                 vectors=vectors, oracle=pd.concat(parts, ignore_index=True), report=_report(ev, mix))
     return add_dirt(rng, shop, dirty_share)
-
-# %% ../nbs/shop_files.ipynb #e78162a3
-def _mix_item(s:str) -> tuple:
-    "'intent=0.5' -> ('intent', 0.5)."
-    k, sep, v = s.partition('=')
-    try: return k.strip(), float(v)
-    except ValueError: raise argparse.ArgumentTypeError(f"expected MECHANISM=WEIGHT, got {s!r}") from None
-
-def generate_cli(argv:list|None=None, # arguments (default: sys.argv[1:])
-                ) -> None:
-    "`kokoc_generate`: simulate a shop and write its files, or describe a folder of shop files."
-    ap = argparse.ArgumentParser(prog='kokoc_generate', description='Write a synthetic Kokoc shop (four raw files + oracle.parquet), or describe one.')
-    ap.add_argument('--scale', choices=['tiny', 'small', 'full'], default='tiny', help='shop size (default tiny)')
-    ap.add_argument('--seed', type=int, default=0, help='random seed (default 0)')
-    ap.add_argument('--out', type=Path, default=None, help='output folder (default data/synthetic/<scale>_<seed>[_v2])')
-    ap.add_argument('--dirty-share', type=float, default=0.01, help='share of dirty rows, 0 for clean files (default 0.01)')
-    ap.add_argument('--generator', choices=['v1', 'v2'], default='v1', help='v1: kokoc.synthetic; v2: kokoc.simulator (default v1)')
-    ap.add_argument('--mix', type=_mix_item, action='append', default=[], metavar='MECHANISM=WEIGHT',
-                    help='v2 only, repeatable: weight of a purchase mechanism (or bots); 0 switches it off')
-    ap.add_argument('--summary', action='store_true', help='also print rows, action mix, buyers per window')
-    ap.add_argument('--describe', type=Path, default=None, metavar='DIR', help='describe the shop files in DIR next to the real shop and exit')
-    a = ap.parse_args(argv)
-    if a.describe is not None:
-        print(f"kokoc_generate --describe {a.describe}")
-        print(describe_table(describe_folder(a.describe)).to_string(index=False))
-        return None
-    if a.mix and a.generator != 'v2': ap.error('--mix needs --generator v2')
-    from kokoc.synthetic import generate_shop
-    out = a.out or Path('data/synthetic') / f"{a.scale}_{a.seed}{'_v2' if a.generator == 'v2' else ''}"
-    t0 = time.time()
-    shop = generate_shop(a.scale, a.seed, a.dirty_share, generator=a.generator, **({'mix': dict(a.mix)} if a.mix else {}))
-    t1 = time.time()
-    rows = write_shop(shop, out)
-    t2 = time.time()
-    print(f"kokoc_generate: generator={a.generator} scale={a.scale} seed={a.seed} dirty_share={a.dirty_share} -> {out}")
-    for f, n in rows.items(): print(f"  {f:34s} {n:>12,d} rows")
-    print(f"  generated in {t1 - t0:.1f} s, written in {t2 - t1:.1f} s")
-    for k, v in shop.get('report', {}).items(): print(f"  {k}: {v}")
-    if a.summary:
-        for k, v in shop_summary(shop).items(): print(f"  {k}: {v}")
-    return None

@@ -12,9 +12,9 @@ import numpy as np, pandas as pd
 from tqdm import tqdm
 
 # %% auto #0
-__all__ = ['LAYOUT', 'MODEL_FILES', 'PROGRESS_DELAY_S', 'atomic_write', 'write_json', 'read_json', 'file_hash', 'save_arrays',
-           'load_arrays', 'deep_merge', 'model_file', 'RunDir', 'file_checksum', 'save_json', 'save_frame', 'save_npy',
-           'load_npy', 'save_figure', 'progress', 'TrialProgress']
+__all__ = ['LAYOUT', 'MODEL_FILES', 'PROGRESS_DELAY_S', 'atomic_write', 'write_json', 'read_json', 'file_hash', 'plain',
+           'save_arrays', 'load_arrays', 'deep_merge', 'model_file', 'RunDir', 'file_checksum', 'save_json',
+           'save_frame', 'save_npy', 'load_npy', 'save_figure', 'progress', 'TrialProgress']
 
 # %% ../nbs/store.ipynb #23106e99
 def atomic_write(path:str|Path, # the final file
@@ -50,6 +50,11 @@ def file_hash(path) -> str:
     with open(path, 'rb') as f:
         for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
     return h.hexdigest()[:16]
+
+def plain(d) -> dict:
+    "Nested `Config`s, tuples and numbers as plain JSON values (dicts, lists, str): what a weights-only checkpoint may hold."
+    return json.loads(json.dumps(d, default=str))
+
 
 # %% ../nbs/store.ipynb #5013108c
 def _col_out(a:np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ from .candidates import labels_for
 from .data import load_shop
 from .metrics import mean_recall
 from .model import Model, resolve_device, stop_requested
-from .store import atomic_write, progress
+from .store import atomic_write, progress, plain
 from .sequences import FIRST_ITEM, NONE, START, SeqNet, Vocab, build_vocab, event_tokens, pack_sequences
 from .sequences import target_weight_table, title_init, top_products, train_epoch, user_vectors
 

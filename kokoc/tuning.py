@@ -11,7 +11,7 @@ import numpy as np, pandas as pd, yaml
 import optuna
 import matplotlib.pyplot as plt
 from pydantic import ValidationError
-from .schema import MEMBERS, Space
+from .schema import GBDTS, MEMBERS, Space
 from .config import Config, ConfigError, as_config, load_config, merge_checked, parse_param, project_root
 from .store import TrialProgress, atomic_write, write_json
 from .data import load_shop
