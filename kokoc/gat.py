@@ -217,12 +217,11 @@ def _score(self:GATModel, table:pd.DataFrame, # candidate rows `user, product_id
                                                torch.as_tensor(p[sl], device=self.device), pair).cpu().numpy()
     return out
 
-def _plain(d): return json.loads(json.dumps(d))   # nested Config -> plain dicts and lists (loadable with weights_only)
 
 @patch
 def _save(self:GATModel, path:Path) -> Path:
     "Write the weights and plain metadata to `path` (atomically): tensors and JSON values only, loadable with `weights_only`."
-    meta = _plain(dict(params=self.params, preprocessing=self.preprocessing, horizon=self.horizon, dims=self.dims,
+    meta = plain(dict(params=self.params, preprocessing=self.preprocessing, horizon=self.horizon, dims=self.dims,
                        training={'threads': self.threads, 'device': self.want_device, 'seed': self.seed, 'k': self.k},
                        history=self.history, fit_cutoff=str(self.fit_cutoff), best_valid=float(self.best_valid)))
     blob = {'format': 1, 'meta': meta, 'state': {k: v.cpu() for k, v in self.net.state_dict().items()},

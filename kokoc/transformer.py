@@ -223,12 +223,10 @@ def _fit(self:TransformerModel, tables:dict, # windows from `stage_tables`: 'tra
     self.log.info(f"transformer: fit {len(self.nets)} networks in {self.train_s:.1f} s (best epoch {self.best_epochs})")
 
 # %% ../nbs/04_transformer.ipynb #4b6c95ca
-def _plain(d): return json.loads(json.dumps(d, default=str))   # nested Config -> plain dicts (loadable with weights_only)
-
 @patch
 def _save(self:TransformerModel, path:Path) -> Path:
     "Write weights, vocabulary and configuration to `path` (torch format, tensors and plain values only)."
-    obj = {'format': 1, 'cfg': _plain(self.cfg), 'horizon': int(self.horizon), 'vocab': self.vocab.state(),
+    obj = {'format': 1, 'cfg': plain(self.cfg), 'horizon': int(self.horizon), 'vocab': self.vocab.state(),
            'training': {'threads': self.threads, 'device': self.want_device, 'seed': self.seed, 'k': self.k},
            'best_epochs': self.best_epochs, 'train_s': float(self.train_s),
            'history': [{k: float(x) for k, x in h.items()} for h in self.history],
