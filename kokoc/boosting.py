@@ -14,12 +14,13 @@ from .tables import feature_columns
 from .evaluate import valid_recall, buyers_only
 from .model import Model, table_cutoffs, resolve_device, threads_for, stop_requested
 from .smote import classifier_training_table
+from sklearn.utils.class_weight import compute_sample_weight
 
 # %% auto #0
-__all__ = ['log', 'KINDS', 'SCORE_CHUNK', 'MODEL_CLASSES', 'LIBRARIES', 'CACHE_FORMAT', 'PLOT_NAMES', 'group_codes',
-           'group_sizes', 'ranker_rows', 'max_rounds', 'model_features', 'GBDTModel', 'fill_path', 'lightgbm_callback',
+__all__ = ['log', 'KINDS', 'SCORE_CHUNK', 'MODEL_CLASSES', 'LIBRARIES', 'CACHE_FORMAT', 'group_codes', 'group_sizes',
+           'ranker_rows', 'max_rounds', 'model_features', 'GBDTModel', 'fill_path', 'lightgbm_callback',
            'XGBoostCallback', 'CatBoostCallback', 'LightGBMModel', 'CatBoostModel', 'XGBoostModel', 'load_model',
-           'library_key', 'fit_library', 'load_library', 'fit_boosting', 'importance_table', 'plot_importance']
+           'library_key', 'fit_library', 'load_library', 'fit_boosting']
 
 # %% ../nbs/03_boosting.ipynb #e82af9b4
 def group_codes(table:pd.DataFrame, # candidate rows sorted by (cutoff, user)
@@ -96,6 +97,7 @@ class GBDTModel(Model):
                  kind:str='ranker',             # 'ranker' (grouped by (cutoff, user)) or 'classifier'
                  training:dict|None=None,       # the `training` section: threads, device, seed, k
                  fill:dict|None=None,           # feature -> value filling gaps at scoring (see above)
+                 rounds:int|None=None,          # a fixed number of rounds, no early stopping (a refit)
                 ):
         if kind not in KINDS: raise ValueError(f"{self.lib}: kind must be one of {KINDS}, got {kind!r}")
         super().__init__(training)
@@ -103,6 +105,7 @@ class GBDTModel(Model):
         self.model, self.features, self.fitted_on, self.best_iteration = None, None, [], None
         self.fit_s, self.device, self.train_rows, self.train_queries, self.nthreads = None, None, 0, 0, self.threads
         self.fill = {k: float(v) for k, v in fill.items()} if fill else None
+        self.rounds = int(rounds) if rounds else None
 
     def __repr__(self): return f"{type(self).__name__}({self.kind}, {len(self.features or [])} features)"
 
@@ -128,6 +131,22 @@ class GBDTModel(Model):
         if dev == 'cpu': self._train(train, es, 'cpu', callbacks)
         self.device, self.fit_s = dev, round(time.time() - t0, 2)
         log.info(f"{self.lib} {self.kind}: {self.train_rows} rows, {self.best_iteration} rounds, {self.fit_s} s on {dev}")
+
+    def _budget(self, n_rows:int, key:str) -> tuple:
+        "(rounds, early-stopping patience): the configured ceiling and patience, or a refit's fixed rounds and no stopping."
+        if self.rounds: return self.rounds, None
+        return max_rounds(n_rows, int(self.params.get(key, 400))), int(self.params.get('early_stopping_rounds', 30))
+
+    def _refit(self, table:pd.DataFrame) -> 'GBDTModel':
+        "The same library, kind, parameters, features and gap fill, trained on `table` for this model's rounds."
+        m = type(self)(self.params, self.kind, dict(threads=self.threads, device=self.want_device, seed=self.seed, k=self.k),
+                       self.fill, rounds=self.best_iteration)
+        m.features, m.fitted_on = self.features, sorted(str(c) for c in table_cutoffs(table))
+        # a ranker: the queries that hold a purchase; a classifier: every row, both classes weighing the same (02's class_weight)
+        t = ranker_rows(table) if self.kind == 'ranker' else table.assign(sample_weight=compute_sample_weight('balanced', table['label']))
+        m.train_rows, m.nthreads, t0 = len(t), threads_for(len(t), m.threads), time.time()
+        m._train(t, t, 'cpu', []); m.device, m.fit_s = 'cpu', round(time.time() - t0, 2)   # `t` is only watched: no stopping
+        return m
 
     def _data(self, t:pd.DataFrame) -> tuple:
         "Features, labels, query ids (rankers) and weights of a training table."
@@ -216,8 +235,8 @@ class LightGBMModel(GBDTModel):
         X, y, q, w = self._data(train); Xv, yv, qv, _ = self._data(es)
         dtr = lgb.Dataset(X, y, weight=w, group=np.bincount(q) if ranker else None, feature_name=self.features)
         dva = lgb.Dataset(Xv, yv, group=np.bincount(qv) if ranker else None, reference=dtr)
-        n = max_rounds(len(train), int(self.params.get('n_estimators', 400)))
-        stop = [lgb.early_stopping(int(self.params.get('early_stopping_rounds', 30)), verbose=False)]
+        n, patience = self._budget(len(train), 'n_estimators')
+        stop = [lgb.early_stopping(patience, verbose=False)] if patience else []
         b = lgb.train(p, dtr, num_boost_round=n, valid_sets=[dva], valid_names=['valid'],
                       callbacks=stop + ([lightgbm_callback(self, callbacks)] if callbacks else []))
         self.best_iteration = int(b.best_iteration or b.current_iteration())
@@ -237,12 +256,11 @@ class CatBoostModel(GBDTModel):
     "CatBoost: YetiRank (or another ranking loss) ranker or Logloss classifier."
     lib = name = 'catboost'; suffix = '.cbm'
     def _train(self, train, es, device, callbacks):
-        ranker = self.kind == 'ranker'
+        ranker, (n, patience) = self.kind == 'ranker', self._budget(len(train), 'iterations')
         p = {k: v for k, v in self.params.items() if k not in _OURS}
         p.update(loss_function=self.params.get('ranker_loss', 'YetiRank') if ranker else 'Logloss',
                  eval_metric=f'NDCG:top={self.k}' if ranker else 'AUC',
-                 iterations=max_rounds(len(train), int(self.params.get('iterations', 400))),
-                 od_type='Iter', od_wait=int(self.params.get('early_stopping_rounds', 30)), use_best_model=True,
+                 iterations=n, **(dict(od_type='Iter', od_wait=patience) if patience else {}), use_best_model=bool(patience),
                  thread_count=self.nthreads, random_seed=self.seed, task_type='GPU' if device == 'cuda' else 'CPU',
                  verbose=False, allow_writing_files=False)
         X, y, q, w = self._data(train); Xv, yv, qv, _ = self._data(es)
@@ -250,7 +268,7 @@ class CatBoostModel(GBDTModel):
         m.fit(cb.Pool(X, y, group_id=q, weight=w, feature_names=self.features),
               eval_set=cb.Pool(Xv, yv, group_id=qv, feature_names=self.features),
               callbacks=[CatBoostCallback(self, callbacks)] if callbacks else None)
-        self.model, self.best_iteration = m, int(m.get_best_iteration() + 1)
+        self.model, self.best_iteration = m, int(m.get_best_iteration() + 1) if patience else m.tree_count_
         if device == 'cuda': self.model = self._reloaded(m)   # GPU models predict on the CPU after a reload
     @staticmethod
     def _reloaded(m):
@@ -282,11 +300,11 @@ class XGBoostModel(GBDTModel):
         X, y, q, w = self._data(train); Xv, yv, qv, _ = self._data(es)
         dtr = xgb.DMatrix(X, y, weight=w, qid=q, feature_names=self.features, nthread=self.nthreads)
         dva = xgb.DMatrix(Xv, yv, qid=qv, feature_names=self.features, nthread=self.nthreads)
-        n = max_rounds(len(train), int(self.params.get('n_estimators', 400)))
-        stop = [xgb.callback.EarlyStopping(rounds=int(self.params.get('early_stopping_rounds', 30)))]   # first: sees every round
+        n, patience = self._budget(len(train), 'n_estimators')
+        stop = [xgb.callback.EarlyStopping(rounds=patience)] if patience else []   # first: sees every round
         b = xgb.train(p, dtr, num_boost_round=n, evals=[(dva, 'valid')], verbose_eval=False,
                       callbacks=stop + ([XGBoostCallback(self, callbacks)] if callbacks else []))
-        self.best_iteration = int(b.best_iteration) + 1
+        self.best_iteration = int(b.best_iteration) + 1 if patience else b.num_boosted_rounds()
         self.model = b[: self.best_iteration]
         self.model.set_param({'device': 'cpu'})   # score on the CPU whatever it trained on
     def _predict(self, X):
@@ -373,25 +391,3 @@ def fit_boosting(ctx, tables:dict, # the run context and the window tables of `k
     libs = [l for l in LIBRARIES if l in ctx.cfg.models.enabled] if libs is None else list(libs)
     for lib in libs: fit_library(ctx, lib, tables)
     return {lib: load_library(ctx, lib) for lib in libs}
-
-# %% ../nbs/03_boosting.ipynb #793ba34e
-PLOT_NAMES = {'lightgbm': 'lgbm', 'catboost': 'catboost', 'xgboost': 'xgboost'}
-
-def importance_table(models:dict, # {'ranker': GBDTModel, 'classifier': GBDTModel}
-                     chosen:str,  # which of them is the library's entry
-                     top:int=25,  # features shown
-                    ) -> pd.DataFrame:
-    "Gain shares of both variants for the chosen model's `top` features."
-    df = pd.DataFrame({k: m.importance() for k, m in models.items()}).fillna(0.0)
-    return df.sort_values(chosen, ascending=False).head(top)[[chosen] + [k for k in df.columns if k != chosen]]
-
-def plot_importance(ctx, lib:str, models:dict, chosen:str, top:int=25):
-    "Bar chart of gain shares; saved as outputs/plots/feature_importance_<lib>.{png,html}."
-    df = importance_table(models, chosen, top)
-    shares = df.rename(columns={chosen: f'{chosen} (chosen)'}).rename_axis('feature').reset_index().melt('feature', var_name='model', value_name='share')
-    fig, ax = plt.subplots(figsize=(7, 0.28 * len(df) + 1.2))
-    sns.barplot(shares, y='feature', x='share', hue='model', ax=ax)
-    ax.set(xlabel='share of total gain', ylabel='', title=f'{lib}: feature importance (top {len(df)}, gain)')
-    ax.legend(loc='lower right'); fig.tight_layout()
-    ctx.run.save_plot(fig, f'feature_importance_{PLOT_NAMES[lib]}', table=df, title=f'{lib} feature importance (gain)')
-    return fig

@@ -105,6 +105,17 @@ class Model:
         if s.shape != (len(table),): raise ValueError(f"{self.name}: {s.shape} scores for {len(table)} rows")
         return s
 
+    def refit(self, table:pd.DataFrame, # one labelled window, usually the latest (the test window's, for the final lists)
+             ) -> 'Model':
+        """A fresh model of the same kind and settings fitted on `table` alone, as long as this fit chose to train (its
+        rounds or epochs: there is no later window to stop on). For the final lists only: the window it is fitted on is
+        never evaluated afterwards (`fit` keeps refusing test and final)."""
+        if not self.is_fitted: raise RuntimeError(f"{self.name}: refit before fit or load")
+        if 'label' not in table.columns: raise KeyError(f"{self.name}: refit needs a labelled table (no 'label' column)")
+        if len(table_cutoffs(table)) != 1: raise ValueError(f"{self.name}: refit on one window, got cutoffs {sorted(map(str, table_cutoffs(table)))}")
+        m = self._refit(table); m.is_fitted = True
+        return m
+
     def save(self, path:str|Path) -> Path:
         "Write the fitted model to `path` (atomically, in a format that carries no code)."
         if not self.is_fitted: raise RuntimeError(f"{self.name}: save before fit")
@@ -119,6 +130,7 @@ class Model:
         return m
 
     def _fit(self, tables:dict, callbacks:list): raise NotImplementedError
+    def _refit(self, table:pd.DataFrame) -> 'Model': raise NotImplementedError(f"{self.name}: no refit")
     def _score(self, table:pd.DataFrame): raise NotImplementedError
     def _save(self, path:Path) -> Path: raise NotImplementedError
     @classmethod

@@ -153,6 +153,7 @@ class Training(Values):
     seed: Count0; threads: Count; k: Count
     device: Literal['cpu', 'cuda', 'auto']
     bootstrap: Count0                    # 0: no confidence intervals
+    refit_final: bool                    # GBDTs: a fresh model fitted on the test window scores the final one
 
 # %% ../nbs/schema.ipynb #e97b82ed
 CATBOOST_RANKING_LOSSES = ('YetiRank', 'YetiRankPairwise', 'PairLogit', 'PairLogitPairwise', 'QueryRMSE',
