@@ -153,7 +153,6 @@ class Training(Values):
     seed: Count0; threads: Count; k: Count
     device: Literal['cpu', 'cuda', 'auto']
     bootstrap: Count0                    # 0: no confidence intervals
-    refit_final: bool                    # GBDTs: a fresh model fitted on the test window scores the final one
 
 # %% ../nbs/schema.ipynb #e97b82ed
 CATBOOST_RANKING_LOSSES = ('YetiRank', 'YetiRankPairwise', 'PairLogit', 'PairLogitPairwise', 'QueryRMSE',
@@ -221,6 +220,7 @@ class Models(Values):
 class Ensemble(Values):
     method: Literal['auto', 'blend', 'stack']
     top_n_users: Count
+    refit_final: bool                    # GBDTs: models refitted on the test window score the final one
     weights: Optional[dict[Member, Weight]] = None
     stacker: dict[str, Rate]; buyer_model: dict[str, Rate]   # LightGBM settings, each a positive number
     @field_validator('weights')
