@@ -38,3 +38,8 @@ def test_bad_param_fails_with_a_clear_message(tmp_path):
     r = subprocess.run([bin_('kokoc_run'), '--scale', 'tiny', '--out', str(tmp_path/'r'), '--param', 'models.lightgbm.num_leafs=3'],
                        capture_output=True, text=True)
     assert r.returncode != 0 and "unknown key 'models.lightgbm.num_leafs'" in r.stderr
+
+def test_every_module_is_short():
+    "One module per job (issue 13): none over 400 lines (the generated `_modidx.py` aside)."
+    long = {p.name: n for p in (ROOT/'kokoc').glob('*.py') if p.name != '_modidx.py' and (n := len(p.read_text().splitlines())) > 400}
+    assert long == {}, f"split these modules: {long}"
