@@ -11,7 +11,8 @@ import numpy as np, pandas as pd
 import lightgbm as lgb
 import pyarrow.parquet as pq
 from sklearn.model_selection import GroupKFold
-from .schema import GBDTS
+from sklearn.metrics import average_precision_score
+from .schema import ACTION_CODE, GBDTS
 from .store import RunDir, atomic_write
 from .data import load_shop, shop_cutoffs
 from .candidates import popular_list
@@ -23,8 +24,9 @@ from .boosting import LightGBMModel, fit_boosting, load_library
 # %% auto #0
 __all__ = ['SRC_COLS', 'member_models', 'ensure_members', 'load_member', 'stored_scores', 'member_scores', 'ensemble_table',
            'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'lgb_settings', 'fit_stack', 'stack_scores',
-           'oof_ensemble', 'user_table', 'fit_buyer_model', 'buyer_probability', 'final_lists', 'write_outputs',
-           'recommend', 'scores_as_features']
+           'oof_ensemble', 'recency_features', 'user_table', 'fit_buyer_model', 'buyer_probability',
+           'buyer_feature_sets', 'choose_buyer_features', 'final_lists', 'write_outputs', 'recommend',
+           'scores_as_features']
 
 # %% ../nbs/06_ensemble.ipynb #e452700e
 def member_models(ctx, tables:dict) -> dict:
@@ -182,8 +184,26 @@ def oof_ensemble(table:pd.DataFrame,   # the valid window's rows (`user`, `produ
     return out
 
 # %% ../nbs/06_ensemble.ipynb #ec8dd1d8
-def user_table(table:pd.DataFrame, ens:np.ndarray, member:pd.DataFrame) -> pd.DataFrame:
-    "One row per user: activity features plus summaries of the candidates' scores."
+def recency_features(events:pd.DataFrame, # the shop's events: `user`, `ts`, `action`
+                     cutoff,              # features see the events up to here
+                     users,               # the users to describe (the index of the result)
+                    ) -> pd.DataFrame:
+    """A user's rhythm from every event up to the cutoff, not only the look-back window: hours since the last event,
+    cart add, cart removal and order; active days; days from the first event to the last; events in the last 6 and 24 hours."""
+    c = pd.Timestamp(cutoff); e = events.loc[events['ts'] <= c, ['user', 'ts', 'action']]
+    hours = lambda s: (c - s).dt.total_seconds() / 3600
+    g = e.groupby('user')['ts']
+    out = pd.DataFrame({'r_hours_since_event': hours(g.max()), 'r_span_days': (g.max() - g.min()).dt.total_seconds() / 86400,
+                        'r_active_days': e.assign(d=e['ts'].dt.floor('D')).groupby('user')['d'].nunique(),
+                        **{f'r_hours_since_{a}': hours(e[e['action'] == ACTION_CODE[a]].groupby('user')['ts'].max()) for a in ('addB', 'delB', 'order')}})
+    out = out.reindex(pd.Index(np.asarray(users), name='user'))
+    for h in (6, 24): out[f'r_events_{h}h'] = e[e['ts'] > c - pd.Timedelta(hours=h)].groupby('user').size().reindex(out.index, fill_value=0)
+    return out.astype('float32')
+
+def user_table(table:pd.DataFrame, ens:np.ndarray, member:pd.DataFrame,
+               events:pd.DataFrame|None=None, # the shop's events: adds `recency_features` at the table's cutoff
+              ) -> pd.DataFrame:
+    "One row per user: activity features (+ recency from `events`) plus summaries of the candidates' scores."
     ucols = [c for c in table.columns if c.startswith('u_')]
     g = table[['user'] + ucols].groupby('user', sort=True).first()
     s = pd.DataFrame({'user': table['user'].to_numpy()})
@@ -192,6 +212,7 @@ def user_table(table:pd.DataFrame, ens:np.ndarray, member:pd.DataFrame) -> pd.Da
     agg = s.groupby('user', sort=True).max()
     top5 = s.assign(r=s.groupby('user')['ens'].rank(ascending=False, method='first')).query('r <= 5').groupby('user')['ens'].mean()
     g = g.join(agg).assign(ens_top5=top5)
+    if events is not None: g = g.join(recency_features(events, table['cutoff'].iloc[0], g.index))
     if 'label' in table: g['bought'] = table.groupby('user', sort=True)['label'].max().astype(np.int8)
     return g
 
@@ -209,6 +230,28 @@ def buyer_probability(model, users:pd.DataFrame) -> pd.Series:
     "Probability of buying anything, per user."
     X = users.drop(columns=['bought'], errors='ignore')
     return pd.Series(model.predict(X[model.feature_name()]), index=users.index, name='buy_prob')
+
+def buyer_feature_sets(users:pd.DataFrame) -> dict:
+    "The buyer model's candidate inputs: the user's activity and recency alone, or with the summaries of the members' scores."
+    act = [c for c in users.columns if c.startswith(('u_', 'r_'))]
+    return {'activity': act, 'activity+scores': [c for c in users.columns if c != 'bought']}
+
+def choose_buyer_features(users:pd.DataFrame, truth_users:np.ndarray, params:dict, seed:int=0, threads:int=2,
+                          folds:int=5, # folds of users
+                         ) -> tuple:
+    "(columns, {set: out-of-fold average precision}): the feature set whose buyer model ranks held-out valid users best."
+    y = users.index.isin(truth_users).astype(int)
+    fold = np.random.default_rng(seed).integers(0, folds, len(users))
+    ap = {}
+    for name, cols in buyer_feature_sets(users).items():
+        oof = np.zeros(len(users))
+        for f in range(folds):
+            fit = fold != f
+            oof[~fit] = fit_buyer_model(users.loc[fit, cols], users.index[fit][y[fit] == 1], params, seed, threads).predict(users.loc[~fit, cols])
+        ap[name] = round(float(average_precision_score(y, oof)), 5)
+    best = max(ap, key=ap.get)
+    return buyer_feature_sets(users)[best], ap
+
 
 # %% ../nbs/06_ensemble.ipynb #046282c3
 SRC_COLS = ['src_history', 'src_covisit', 'src_category', 'src_popular', 'src_embed', 'src_transformer']
