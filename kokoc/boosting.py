@@ -8,7 +8,6 @@ import json, logging, os, shutil, tempfile, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import lightgbm as lgb, xgboost as xgb, catboost as cb
-import matplotlib.pyplot as plt, seaborn as sns
 from .store import atomic_write, write_json, read_json
 from .tables import feature_columns
 from .evaluate import valid_recall, buyers_only

@@ -90,7 +90,7 @@ def _batch_parser():
 
 def batch_cli(argv=None):
     "Console script `kokoc_batch`."
-    from kokoc.batch import (baseline_config, batch_comparison, batch_plan, batch_summary, comparison_text, config_name,
+    from kokoc.batch import (baseline_config, batch_comparison, batch_plan, comparison_text, config_name,
                              parse_grid, run_batch, save_comparison)
     from kokoc.report import write_comparison
     a = _batch_parser().parse_args(argv)

@@ -242,15 +242,14 @@ def choose_buyer_features(users:pd.DataFrame, truth_users:np.ndarray, params:dic
     "(columns, {set: out-of-fold average precision}): the feature set whose buyer model ranks held-out valid users best."
     y = users.index.isin(truth_users).astype(int)
     fold = np.random.default_rng(seed).integers(0, folds, len(users))
-    ap = {}
-    for name, cols in buyer_feature_sets(users).items():
+    sets, ap = buyer_feature_sets(users), {}
+    for name, cols in sets.items():
         oof = np.zeros(len(users))
         for f in range(folds):
             fit = fold != f
             oof[~fit] = fit_buyer_model(users.loc[fit, cols], users.index[fit][y[fit] == 1], params, seed, threads).predict(users.loc[~fit, cols])
         ap[name] = round(float(average_precision_score(y, oof)), 5)
-    best = max(ap, key=ap.get)
-    return buyer_feature_sets(users)[best], ap
+    return sets[max(ap, key=ap.get)], ap
 
 
 # %% ../nbs/06_ensemble.ipynb #046282c3

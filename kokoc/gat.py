@@ -2,7 +2,7 @@
 
 # %% ../nbs/05_gat.ipynb #5e154820
 from __future__ import annotations
-import copy, json, logging, math, time
+import copy, logging, math, time
 from pathlib import Path
 import numpy as np
 import pandas as pd

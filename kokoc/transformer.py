@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_transformer.ipynb #0f4e7a01
 from __future__ import annotations
-import copy, json, logging, time
+import copy, logging, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch

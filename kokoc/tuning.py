@@ -22,14 +22,14 @@ from .ensemble import member_models
 from .pipeline import default_run_folder, stage, stage_params, tracking_uri
 
 # %% auto #0
-__all__ = ['MODELS', 'GBDTS', 'TYPES', 'log', 'model_defaults', 'check_space', 'suggest', 'baseline_values', 'Reporter',
-           'study_tables', 'boosting_objective', 'neural_model', 'neural_objective', 'member_valid_scores',
-           'ensemble_objective', 'objective_for', 'inuse_values', 'write_inuse', 'default_storage', 'open_study',
-           'tuning_settings', 'study_summary', 'tune', 'history_table', 'plot_history', 'param_importances',
-           'plot_importance', 'save_plots', 'mlflow_callback', 'tuning_context']
+__all__ = ['MODELS', 'TYPES', 'log', 'model_defaults', 'check_space', 'suggest', 'baseline_values', 'Reporter', 'study_tables',
+           'boosting_objective', 'neural_model', 'neural_objective', 'member_valid_scores', 'ensemble_objective',
+           'objective_for', 'inuse_values', 'write_inuse', 'default_storage', 'open_study', 'tuning_settings',
+           'study_summary', 'tune', 'history_table', 'plot_history', 'param_importances', 'plot_importance',
+           'save_plots', 'mlflow_callback', 'tuning_context']
 
 # %% ../nbs/07_tuning.ipynb #aa07ba6a
-MODELS, GBDTS = (*MEMBERS, 'ensemble'), MEMBERS[:3]   # the members (kokoc.schema) and the ensemble; the three GBDTs
+MODELS = (*MEMBERS, 'ensemble')   # the members (kokoc.schema) and the ensemble
 TYPES = ('int', 'float', 'log', 'cat')
 log = logging.getLogger('kokoc.tuning')
 
