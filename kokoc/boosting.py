@@ -306,8 +306,9 @@ class XGBoostModel(GBDTModel):
         self.best_iteration = int(b.best_iteration) + 1 if patience else b.num_boosted_rounds()
         self.model = b[: self.best_iteration]
         self.model.set_param({'device': 'cpu'})   # score on the CPU whatever it trained on
-    def _predict(self, X):
-        return self.model.predict(xgb.DMatrix(X, feature_names=self.features, nthread=self.nthreads), output_margin=True)
+    def _predict(self, X):   # in place: no DMatrix copy of the chunk (half the time at full, the same margins)
+        self.model.set_param({'nthread': self.nthreads})
+        return self.model.inplace_predict(X, predict_type='margin')
     def _write(self, tmp): self.model.save_model(tmp)
     def _read(self, path):
         self.model = xgb.Booster(model_file=path)
