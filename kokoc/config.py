@@ -10,8 +10,8 @@ import yaml
 from .schema import ACTIONS, ACTION_CODE, FILES, MEMBERS, ConfigError, check_values
 
 # %% auto #0
-__all__ = ['OPEN_MAPPINGS', 'project_root', 'Config', 'as_config', 'read_yaml', 'merge_checked', 'parse_param', 'load_config',
-           'config_key', 'save_config']
+__all__ = ['OPEN_MAPPINGS', 'NOT_CONTENT', 'project_root', 'Config', 'as_config', 'read_yaml', 'merge_checked', 'parse_param',
+           'load_config', 'config_key', 'save_config']
 
 # %% ../nbs/config.ipynb #d2c473cf
 def project_root(start:str|Path|None=None, # folder to search upwards from (default: cwd)
@@ -139,12 +139,18 @@ def _get(cfg, dotted):
     for p in dotted.split('.'): cfg = cfg[p]
     return cfg
 
+NOT_CONTENT = {'preprocessing': ('table_workers',)}   # settings of how fast an artifact is made, never of what it holds
+
+def _content(part, v):
+    drop = NOT_CONTENT.get(part, ())
+    return {k: x for k, x in v.items() if k not in drop} if drop and isinstance(v, dict) else v
+
 def config_key(cfg:dict, # the configuration
                *parts:str, # dotted sections the artifact depends on
                extra=None, # anything else the artifact depends on (an upstream key, a cutoff)
               ) -> str:
-    "A short stable hash of the named configuration parts."
-    blob = json.dumps({p: _get(cfg, p) for p in parts} | {'_extra': extra}, sort_keys=True, default=str)
+    "A short stable hash of the named configuration parts (less `NOT_CONTENT`)."
+    blob = json.dumps({p: _content(p, _get(cfg, p)) for p in parts} | {'_extra': extra}, sort_keys=True, default=str)
     return hashlib.sha1(blob.encode()).hexdigest()[:12]
 
 def save_config(cfg:dict, path:str|Path):

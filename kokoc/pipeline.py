@@ -118,15 +118,17 @@ def select_stages(spec:str|None, # '00-03', '00,01,06' or None for every stage e
 
 # %% ../nbs/pipeline.ipynb #11d8caff
 class PeakMemory:
-    "Sample the RSS of this process's children (the kernel) every `every` seconds; `.peak_mb` is the max."
-    def __init__(self, every:float=0.2): self.every, self.peak_mb, self._stop = every, 0.0, threading.Event()
+    """Sample the memory of this process's children (the kernel and any process it forks) every `every` seconds:
+    `.peak_mb` is the largest sum of their RSS, `.peak_pss_mb` of their PSS (pages shared by forked processes counted once)."""
+    def __init__(self, every:float=0.2): self.every, self.peak_mb, self.peak_pss_mb, self._stop = every, 0.0, 0.0, threading.Event()
     def _sample(self):
         import psutil
         me = psutil.Process()
         while not self._stop.is_set():
             try:
-                rss = sum(c.memory_info().rss for c in me.children(recursive=True))
-                self.peak_mb = max(self.peak_mb, rss / 2**20)
+                kids = me.children(recursive=True)
+                self.peak_mb = max(self.peak_mb, sum(c.memory_info().rss for c in kids) / 2**20)
+                self.peak_pss_mb = max(self.peak_pss_mb, sum(c.memory_full_info().pss for c in kids) / 2**20)
             except Exception: pass
             self._stop.wait(self.every)
     def __enter__(self): self._t = threading.Thread(target=self._sample, daemon=True); self._t.start(); return self
@@ -273,7 +275,7 @@ def run_pipeline(out:str|Path,           # the run folder
                     f"Log: {run/'logs'/(name + '.log')}. Fix the cause and run the same command again: "
                     f"completed stages are skipped.")
             dt = time.time() - t0
-            run.update_metrics({'timings_s': {name: round(dt, 2)}, 'peak_rss_mb': {name: round(pk.peak_mb, 1)}})
+            run.update_metrics({'timings_s': {name: round(dt, 2)}, 'peak_rss_mb': {name: round(pk.peak_mb, 1)}, 'peak_pss_mb': {name: round(pk.peak_pss_mb, 1)}})
             state[name] = dict(status='done', config=h, at=datetime.now().isoformat(), seconds=round(dt, 2))
             write_json(run/'state.json', state)
             _track(tracker, 'stage', name, dt, pk.peak_mb, t0)

@@ -56,10 +56,11 @@ def stage_table(metrics:dict, # a run's `metrics.json`
                 state:dict|None=None, # its `state.json` (status of each stage)
                ) -> pd.DataFrame:
     "One row per stage: status, seconds and peak memory (MB) of its last execution."
-    t, p, s = metrics.get('timings_s', {}), metrics.get('peak_rss_mb', {}), state or {}
+    t, p, q, s = metrics.get('timings_s', {}), metrics.get('peak_rss_mb', {}), metrics.get('peak_pss_mb', {}), state or {}
     names = [n for n in dict.fromkeys([*s, *t]) if n != 'total' and isinstance(s.get(n, {}), dict)]
     df = pd.DataFrame({'status': [s.get(n, {}).get('status', '') for n in names], 'seconds': [t.get(n, np.nan) for n in names],
-                       'peak_rss_mb': [p.get(n, np.nan) for n in names]}, index=pd.Index(names, name='stage'))
+                       'peak_rss_mb': [p.get(n, np.nan) for n in names], 'peak_pss_mb': [q.get(n, np.nan) for n in names]},
+                      index=pd.Index(names, name='stage'))
     return df.sort_index()
 
 # %% ../nbs/report.ipynb #a7baa75d

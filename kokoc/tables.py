@@ -4,7 +4,7 @@
 
 # %% ../nbs/tables.ipynb #5774463c
 from __future__ import annotations
-import time
+import sys, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import pyarrow as pa, pyarrow.parquet as pq
@@ -97,6 +97,32 @@ def table_key(ctx) -> str:
     "Cache key of the window tables: the data, preprocessing and split settings and the input files (through the shop's key)."
     return ctx.key('data_paths', 'preprocessing', 'split', extra={'shop': shop_key(ctx)})
 
+_FORKED = {}   # what the forked table builders inherit from the stage: (ctx, shop, cutoffs, key)
+
+def _store_window(w:str) -> str:
+    "Build and store window `w` in a forked worker; the shop is the parent's, shared page by page, never copied."
+    ctx, shop, cuts, key = _FORKED['args']
+    if 'torch' in sys.modules: sys.modules['torch'].set_num_threads(1)   # an OpenMP pool inherited through fork must not run
+    ctx.run.cached(ctx.run.rel('table', w), key, lambda: _table_parts(ctx, shop, cuts, w, dict(rows=0, users=0, positives=0)),
+                   save=_pq_stream, load=lambda p: None)
+    return w
+
+def _store_forked(ctx, shop, cuts, key, todo:list, workers:int):
+    "Build the windows `todo` in `workers` forked processes, the largest first (pandas builds a table on one core)."
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    order = [w for w in ('final', 'test', 'valid', 'train') if w in todo] + [w for w in todo if w not in ('final', 'test', 'valid', 'train')]
+    _FORKED['args'] = (ctx, shop, cuts, key)
+    ctx.log.info(f"building the {', '.join(order)} tables in {workers} processes (preprocessing.table_workers={workers})")
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context('fork')) as ex:
+            for f in [ex.submit(_store_window, w) for w in order]: f.result()
+    except BrokenProcessPool as e:
+        raise RuntimeError(f"a table-building process died ({e}), most likely out of memory: set preprocessing.table_workers: 1 "
+                           "to build the windows one at a time in this process") from None
+    finally: _FORKED.clear()
+
 def stage_tables(ctx, windows=('train', 'valid', 'test', 'final'), # which windows
                  keep:bool=True, # keep them in memory for the next call (False: build and store only, streaming chunks to disk)
                 ) -> dict:
@@ -104,6 +130,10 @@ def stage_tables(ctx, windows=('train', 'valid', 'test', 'final'), # which windo
     shop = load_shop(ctx); cuts = shop_cutoffs(shop, ctx.cfg)
     key = table_key(ctx)
     out = {}
+    if not keep:        # several windows to build: one forked process each, `preprocessing.table_workers` at a time
+        todo = [w for w in windows if not ctx.run.is_current(ctx.run.rel('table', w), key)]
+        workers = min(int(ctx.cfg.preprocessing.get('table_workers', 1)), len(todo))
+        if workers > 1: _store_forked(ctx, shop, cuts, key, todo, workers)
     for w in windows:
         mk = (str(ctx.run.path), w, key)
         if mk in _TABLES: out[w] = _TABLES[mk]; continue
