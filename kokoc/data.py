@@ -23,6 +23,7 @@ def synthetic_folder(cfg) -> Path:
     root = Path(d.synthetic_dir); root = root if root.is_absolute() else project_root()/root
     gen, mix = d.get('generator', 'v1'), d.get('mix') or {}
     tag = '' if gen == 'v1' else f"-{gen}" + (f"-mix{config_key({'m': mix}, 'm')[:6]}" if mix else '')
+    tag += f"-users{d.get('users_factor', 1.0):g}x" if d.get('users_factor', 1.0) != 1 else ''
     return root/f"{d.scale}-seed{d.seed}-dirty{d.dirty_share:g}{tag}"
 
 def ensure_synthetic(cfg, log=None) -> Path:
@@ -33,8 +34,9 @@ def ensure_synthetic(cfg, log=None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix='.gen-'))
     d = cfg.data_paths
-    write_shop(generate_shop(d.scale, d.seed, d.dirty_share, generator=d.get('generator', 'v1'),
-                             **({'mix': dict(d.mix)} if d.get('generator') == 'v2' and d.get('mix') else {})), tmp)
+    kw = {'mix': dict(d.mix)} if d.get('generator') == 'v2' and d.get('mix') else {}
+    if d.get('users_factor', 1.0) != 1: kw['users_factor'] = float(d.users_factor)   # v2 only: v1 refuses it
+    write_shop(generate_shop(d.scale, d.seed, d.dirty_share, generator=d.get('generator', 'v1'), **kw), tmp)
     if out.exists(): shutil.rmtree(out)
     tmp.rename(out)
     if log: log.info(f"generated the {d.scale} synthetic shop ({d.get('generator', 'v1')}) in {time.time()-t:.1f} s → {out}")

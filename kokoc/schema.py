@@ -115,6 +115,7 @@ class DataPaths(Values):
     seed: Count0                                          # numpy refuses negative seeds
     dirty_share: Share
     generator: Literal['v1', 'v2'] = 'v1'
+    users_factor: Rate = 1.0                              # v2: the scale's users times this (scaling runs)
     mix: Optional[dict] = None; mechanisms: Optional[dict] = None  # generator mechanisms and their strength
     _loose = field_validator('mix', 'mechanisms')(_switches)
 

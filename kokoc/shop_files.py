@@ -332,13 +332,16 @@ def generate_shop_v2(scale:str='tiny',       # tiny | small | full (see `SCALES_
                      seed:int=0,             # random seed: the same seed gives identical tables
                      dirty_share:float=0.01, # share of dirty rows injected into each file (0: clean)
                      mix:dict|None=None,     # mechanism weights overriding `MIX` (0 switches one off)
+                     users_factor:float=1.0, # the scale's users (and bots) times this: 0.25, 0.5, 2 × `full` for the scaling table
                     ) -> dict:
     "Simulate the v2 shop: raw tables in the real schema, the `oracle`, and a `report` of mechanism shares and untouched shares."
     if scale not in SCALES_V2: raise ValueError(f"scale must be one of {list(SCALES_V2)}, got {scale!r}")
     if not 0 <= dirty_share < 0.5: raise ValueError(f"dirty_share must be in [0, 0.5), got {dirty_share}")
     bad = set(mix or {}) - set(MIX)
     if bad: raise ValueError(f"unknown mechanisms {sorted(bad)}; known: {list(MIX)}")
-    mix = {**MIX, **(mix or {})}; sc = SCALES_V2[scale]
+    if not users_factor > 0: raise ValueError(f"users_factor must be positive, got {users_factor}")
+    mix = {**MIX, **(mix or {})}; sc = dict(SCALES_V2[scale])
+    sc['users'], sc['bots'] = max(int(round(sc['users'] * users_factor)), 2), max(int(round(sc['bots'] * users_factor)), 1)
     rng = np.random.default_rng(seed)
     C = make_catalog_v2(rng, sc); Fk = make_factors(rng, sc, C); U = make_users_v2(rng, sc, Fk, mix)
     ev, sim = simulate_v2(rng, C, Fk, U)
