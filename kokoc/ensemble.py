@@ -23,10 +23,10 @@ from .boosting import LightGBMModel, fit_boosting, load_library
 
 # %% auto #0
 __all__ = ['SRC_COLS', 'member_models', 'ensure_members', 'load_member', 'stored_scores', 'member_scores', 'ensemble_table',
-           'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'lgb_settings', 'fit_stack', 'stack_scores',
-           'oof_ensemble', 'recency_features', 'user_table', 'fit_buyer_model', 'buyer_probability',
-           'buyer_feature_sets', 'choose_buyer_features', 'final_lists', 'write_outputs', 'recommend',
-           'scores_as_features']
+           'user_features', 'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'lgb_settings', 'fit_stack',
+           'stack_scores', 'oof_ensemble', 'recency_features', 'top_rows', 'user_table', 'fit_buyer_model',
+           'buyer_probability', 'buyer_feature_sets', 'choose_buyer_features', 'final_lists', 'write_outputs',
+           'recommend', 'purchase_queries', 'rows_where', 'scores_as_features']
 
 # %% ../nbs/06_ensemble.ipynb #e452700e
 def member_models(ctx, tables:dict) -> dict:
@@ -73,17 +73,45 @@ def member_scores(ctx, window:str, # 'valid', 'test' or 'final'
         cols[name] = np.where(np.isfinite(s), s, lo).astype(np.float32)
     return pd.DataFrame(cols)
 
-def ensemble_table(ctx, window:str) -> pd.DataFrame:
-    "A window's table with what the ensemble reads: ids, cutoff, label, the user features (`u_*`) and the candidate sources (`src_*`)."
+def ensemble_table(ctx, window:str,
+                   sources:bool=False, # also the candidate sources (`src_*`), which the final lists show
+                  ) -> pd.DataFrame:
+    "A window's rows as the ensemble reads them: ids, cutoff and label (+ the sources); the user features are read once per user by `user_features`."
     p = table_path(ctx, window)
-    return pd.read_parquet(p, columns=[c for c in pq.read_schema(p).names if c in ('user', 'product_id', 'cutoff', 'label') or c.startswith(('u_', 'src_'))])
+    return pd.read_parquet(p, columns=[c for c in pq.read_schema(p).names if c in ('user', 'product_id', 'cutoff', 'label') or (sources and c.startswith('src_'))])
+
+def user_features(ctx, window:str, batch:int=1_000_000) -> pd.DataFrame:
+    "A window's user features (`u_*`), one row per user (sorted): the first non-null value of each, as `groupby('user').first()` of the whole table, read a batch of rows at a time."
+    cols = [c for c in pq.read_schema(table_path(ctx, window)).names if c.startswith('u_')]
+    parts = [b.groupby('user', sort=False).first() for b in table_batches(ctx, window, batch, ['user'] + cols)]
+    return pd.concat(parts).groupby(level='user', sort=True).first()   # the first batch holding a value wins: the first row overall
 
 # %% ../nbs/06_ensemble.ipynb #ce3b408c
+def _pct_rank(codes:np.ndarray, # group number of each row (int64, ≥ 0)
+              v:np.ndarray,     # the values (no NaN)
+             ) -> np.ndarray:
+    "Percentile rank of `v` within each group, ties sharing the average rank: pandas' `groupby(...).rank(pct=True)`, bit for bit, from one sort."
+    if v.dtype == np.float32:    # float32 bits made to sort as the values do, under the group number: one argsort of uint64
+        b = v.view(np.uint32)
+        o = np.argsort((codes.astype(np.uint64) << np.uint64(32)) | np.where(b >> np.uint32(31), ~b, b | np.uint32(0x80000000)).astype(np.uint64))
+    else: o = np.lexsort((v, codes))
+    c, s, n = codes[o], v[o], len(o)
+    new_grp = np.r_[True, c[1:] != c[:-1]]; new_run = new_grp | np.r_[True, s[1:] != s[:-1]]
+    grp, run = np.cumsum(new_grp) - 1, np.cumsum(new_run) - 1
+    rstart = np.flatnonzero(new_run)
+    d = np.diff(np.r_[rstart, n])[run]                              # the tie run's length
+    first = rstart[run] - np.flatnonzero(new_grp)[grp] + 1           # the run's first rank in the group
+    out = np.empty(n)    # (sum of the run's ranks) / ties / group size, divided as pandas divides
+    out[o] = ((2 * first + d - 1) * d // 2).astype(np.float64) / d / np.bincount(grp)[grp]
+    return out
+
 def per_user_rank(table:pd.DataFrame, # candidate rows with `user`
                   scores:pd.DataFrame, # one column per member, aligned to `table`
                  ) -> pd.DataFrame:
-    "Per-user percentile rank of each member's scores (ties share the average rank)."
-    return scores.groupby(table['user'].to_numpy()).rank(pct=True).astype(np.float32)
+    "Per-user percentile rank of each member's scores (ties share the average rank): `scores.groupby(user).rank(pct=True)`, a few times faster."
+    if not len(scores) or scores.isna().to_numpy().any(): return scores.groupby(table['user'].to_numpy()).rank(pct=True).astype(np.float32)
+    codes = np.unique(table['user'].to_numpy(), return_inverse=True)[1].reshape(-1).astype(np.int64)
+    return pd.DataFrame({c: _pct_rank(codes, scores[c].to_numpy()).astype(np.float32) for c in scores.columns}, index=scores.index)
 
 # %% ../nbs/06_ensemble.ipynb #5a041376
 def buyer_rows(table:pd.DataFrame) -> np.ndarray:
@@ -200,17 +228,25 @@ def recency_features(events:pd.DataFrame, # the shop's events: `user`, `ts`, `ac
     for h in (6, 24): out[f'r_events_{h}h'] = e[e['ts'] > c - pd.Timedelta(hours=h)].groupby('user').size().reindex(out.index, fill_value=0)
     return out.astype('float32')
 
+def top_rows(users:np.ndarray, s:np.ndarray, n:int=5) -> np.ndarray:
+    "Row mask of each user's `n` best scores (ties: the earlier row first; NaN never): `groupby(users).rank(ascending=False, method='first') <= n`."
+    o = np.lexsort((-s, users)); u = users[o]      # stable: tied rows keep their order
+    start = np.flatnonzero(np.r_[True, u[1:] != u[:-1]])
+    m = np.zeros(len(o), bool); m[o] = np.arange(len(o)) - np.repeat(start, np.diff(np.r_[start, len(o)])) < n
+    return m & ~np.isnan(s)
+
 def user_table(table:pd.DataFrame, ens:np.ndarray, member:pd.DataFrame,
                events:pd.DataFrame|None=None, # the shop's events: adds `recency_features` at the table's cutoff
+               ufeat:pd.DataFrame|None=None,  # the users' `u_*` features (`user_features`); default: the table's `u_*` columns
               ) -> pd.DataFrame:
     "One row per user: activity features (+ recency from `events`) plus summaries of the candidates' scores."
-    ucols = [c for c in table.columns if c.startswith('u_')]
-    g = table[['user'] + ucols].groupby('user', sort=True).first()
     s = pd.DataFrame({'user': table['user'].to_numpy()})
     for name in member.columns: s[f'max_{name}'] = member[name].to_numpy()
     s['ens'] = ens
     agg = s.groupby('user', sort=True).max()
-    top5 = s.assign(r=s.groupby('user')['ens'].rank(ascending=False, method='first')).query('r <= 5').groupby('user')['ens'].mean()
+    top5 = s[top_rows(s['user'].to_numpy(), s['ens'].to_numpy())].groupby('user')['ens'].mean()
+    if ufeat is None: g = table[['user'] + [c for c in table.columns if c.startswith('u_')]].groupby('user', sort=True).first()
+    else: g = ufeat.reindex(agg.index)
     g = g.join(agg).assign(ens_top5=top5)
     if events is not None: g = g.join(recency_features(events, table['cutoff'].iloc[0], g.index))
     if 'label' in table: g['bought'] = table.groupby('user', sort=True)['label'].max().astype(np.int8)
@@ -255,6 +291,17 @@ def choose_buyer_features(users:pd.DataFrame, truth_users:np.ndarray, params:dic
 # %% ../nbs/06_ensemble.ipynb #046282c3
 SRC_COLS = ['src_history', 'src_covisit', 'src_category', 'src_popular', 'src_embed', 'src_transformer']
 
+def _attach(recs:pd.DataFrame, s:pd.DataFrame) -> pd.DataFrame:
+    "`recs.merge(s, how='left', on=['user', 'product_id'])`, through one int64 key when the (user, product) pairs of `s` are unique."
+    u, p = s['user'].to_numpy().astype(np.int64), s['product_id'].to_numpy().astype(np.int64)
+    if len(s) and (u.min() < 0 or p.min() < 0 or p.max() >= 1 << 40 or u.max() >= 1 << 22): return recs.merge(s, how='left', on=['user', 'product_id'])
+    key = pd.Index(u << 40 | p)
+    if not key.is_unique: return recs.merge(s, how='left', on=['user', 'product_id'])
+    j = key.get_indexer(recs['user'].to_numpy().astype(np.int64) << 40 | recs['product_id'].to_numpy().astype(np.int64))
+    d = recs.reset_index(drop=True)
+    for c in s.columns.drop(['user', 'product_id']): d[c] = s[c].take(np.maximum(j, 0)).where(j >= 0).to_numpy() if (j < 0).any() else s[c].to_numpy()[j]
+    return d
+
 def final_lists(shop, table:pd.DataFrame, score:np.ndarray, buy:pd.Series, cfg) -> tuple:
     "(predictions per user, long details table) for a window without labels."
     recs = recommendations(shop, table, score, cfg)
@@ -264,16 +311,18 @@ def final_lists(shop, table:pd.DataFrame, score:np.ndarray, buy:pd.Series, cfg) 
         code = (table[srcs].fillna(0).to_numpy() > 0).astype(np.int64) @ (1 << np.arange(len(srcs)))
         names = np.array([' '.join(c[4:] for j, c in enumerate(srcs) if b >> j & 1) for b in range(1 << len(srcs))], dtype=object)
         s['sources'] = names[code]
-    d = recs.merge(s, how='left', on=['user', 'product_id'])
+    d = _attach(recs, s)
     d['sources'] = d['sources'].fillna('popular fallback') if 'sources' in d else 'popular fallback'
     d.loc[d['sources'] == '', 'sources'] = 'popular fallback'
     d = d.merge(shop.catalog[['product_id', 'category_id', 'price', 'title']], how='left', on='product_id')
     d['user_id'] = shop.users[d['user'].to_numpy()]
     d['buy_prob'] = buy.reindex(d['user']).fillna(0).to_numpy()
     d = d.sort_values(['user', 'rank'])
-    pred = d.groupby('user', sort=False).agg(user_id=('user_id', 'first'), buy_prob=('buy_prob', 'first'),
-                                              products=('product_id', lambda x: ' '.join(map(str, x))),
-                                              scores=('score', lambda x: ' '.join(f'{v:.4g}' for v in x.fillna(0))))
+    u = d['user'].to_numpy(); at = np.flatnonzero(np.r_[True, u[1:] != u[:-1]]); ends = np.r_[at[1:], len(u)]
+    joined = lambda words: [' '.join(words[a:b]) for a, b in zip(at, ends)]    # one string per user, rows in rank order
+    pred = pd.DataFrame({'user_id': d['user_id'].to_numpy()[at], 'buy_prob': d['buy_prob'].to_numpy()[at],
+                         'products': joined(list(map(str, d['product_id'].tolist()))),
+                         'scores': joined([f'{v:.4g}' for v in d['score'].fillna(0).tolist()])}, index=pd.Index(u[at], name='user'))
     return pred.sort_values('buy_prob', ascending=False).reset_index(drop=True), d
 
 def write_outputs(run:RunDir, pred:pd.DataFrame, details:pd.DataFrame, popular:np.ndarray, top_n:int) -> dict:
@@ -306,28 +355,39 @@ def recommend(run:str|Path|RunDir, # a finished run folder
     return r[['rank', 'product_id', 'score', 'category_id', 'price', 'title', 'sources']]
 
 # %% ../nbs/06_ensemble.ipynb #6a813154
+def purchase_queries(keys:pd.DataFrame, # a window's `cutoff`, `user`, `label`
+                    ) -> np.ndarray:
+    "Row mask of the (cutoff, user) queries holding a purchase: the rows `ranker_rows` keeps."
+    return keys.groupby(['cutoff', 'user'], sort=False, observed=True)['label'].transform('max').to_numpy() > 0
+
+def rows_where(ctx, window:str,
+               keep, # a row mask of the whole window, or a function of a batch giving the batch's mask
+               batch:int=1_000_000) -> tuple:
+    "(rows, their positions in the window): the kept rows of a window's table, all columns, read a batch at a time."
+    rows, pos, at = [], [], 0
+    for b in table_batches(ctx, window, batch):
+        m = keep(b) if callable(keep) else keep[at:at + len(b)]
+        rows.append(b[m]); pos.append(at + np.flatnonzero(m)); at += len(b)
+    return pd.concat(rows, ignore_index=True), np.concatenate(pos)
+
 def scores_as_features(ctx, extra=('transformer', 'gat'), # members whose stored scores become feature columns
                       ) -> dict:
     "Test Recall@25 (and the fit) of a LightGBM ranker with and without `extra` members' scores as features."
     extra = [m for m in extra if m in ensure_members(ctx)]
-    tabs = {w: read_table(ctx, w) for w in ('train', 'valid')}
-    light_test = read_table(ctx, 'test', columns=['user', 'product_id', 'cutoff'])
+    tabs, at = {}, {}    # a ranker fits and stops on the queries holding a purchase (`ranker_rows`): only those are read
+    for w in ('train', 'valid'): tabs[w], at[w] = rows_where(ctx, w, purchase_queries(read_table(ctx, w, columns=['cutoff', 'user', 'label'])))
+    light_test = read_table(ctx, 'test', columns=['cutoff'])   # the leakage guard's cutoff
     buyers = window_truth(load_shop(ctx), light_test['cutoff'].iloc[0], ctx.cfg)['user'].unique()
-    S_test = {m: stored_scores(ctx, m, 'test') for m in extra}
+    # Recall@25 looks at buyers' lists only: their rows of test are all that is read and scored
+    test, at['test'] = rows_where(ctx, 'test', lambda b: np.isin(b['user'].to_numpy(), buyers))
     out = {}
     for name in ('without', 'with'):
         with_ = name == 'with'
         if with_:     # the columns join the tables in place after the first fit: no copy of the tables
-            for w, t in tabs.items():
-                for m in extra: t[f'score_{m}'] = stored_scores(ctx, m, w, t)
+            for w, t in {**tabs, 'test': test}.items():
+                for m in extra: t[f'score_{m}'] = stored_scores(ctx, m, w)[at[w]]
         model = LightGBMModel(ctx.cfg.models.lightgbm, 'ranker', ctx.cfg.training).fit({**tabs, 'test': light_test})
-        s, rows, at = [], [], 0     # Recall@25 looks at buyers' lists only: their rows are all that is scored
-        for b in table_batches(ctx, 'test'):
-            if with_:
-                for m in extra: b[f'score_{m}'] = S_test[m][at:at + len(b)]
-            at += len(b); b = b[np.isin(b['user'].to_numpy(), buyers)]
-            s.append(model.score(b)); rows.append(b[['user', 'product_id', 'cutoff']])
-        r = evaluate(ctx, pd.concat(rows, ignore_index=True), np.concatenate(s), buyers=False)
+        r = evaluate(ctx, test[['user', 'product_id', 'cutoff']], model.score(test), buyers=False)
         imp = model.importance()
         out[name] = {'recall@25': r[f'recall@{ctx.cfg.training.k}'], 'recall@25_ci': r[f'recall@{ctx.cfg.training.k}_ci'],
                      'ndcg@25': r[f'ndcg@{ctx.cfg.training.k}'], 'rounds': model.best_iteration, 'fit_s': model.fit_s,
