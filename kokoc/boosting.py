@@ -17,9 +17,9 @@ from sklearn.utils.class_weight import compute_sample_weight
 
 # %% auto #0
 __all__ = ['log', 'KINDS', 'SCORE_CHUNK', 'MODEL_CLASSES', 'LIBRARIES', 'CACHE_FORMAT', 'group_codes', 'group_sizes',
-           'ranker_rows', 'max_rounds', 'model_features', 'GBDTModel', 'fill_path', 'lightgbm_callback',
-           'XGBoostCallback', 'CatBoostCallback', 'LightGBMModel', 'CatBoostModel', 'XGBoostModel', 'load_model',
-           'library_key', 'fit_library', 'load_library', 'fit_boosting']
+           'purchase_queries', 'ranker_rows', 'max_rounds', 'model_features', 'GBDTModel', 'fill_path',
+           'lightgbm_callback', 'XGBoostCallback', 'CatBoostCallback', 'LightGBMModel', 'CatBoostModel', 'XGBoostModel',
+           'load_model', 'library_key', 'fit_library', 'load_library', 'fit_boosting']
 
 # %% ../nbs/03_boosting.ipynb #e82af9b4
 def group_codes(table:pd.DataFrame, # candidate rows sorted by (cutoff, user)
@@ -40,14 +40,19 @@ def group_sizes(table:pd.DataFrame, # candidate rows sorted by (cutoff, user)
     "Rows per (cutoff, user) query, in table order."
     return np.bincount(group_codes(table)) if len(table) else np.zeros(0, 'int64')
 
+def purchase_queries(table:pd.DataFrame, # candidate rows with `user`, `label` (and `cutoff`)
+                    ) -> np.ndarray:
+    "Row mask of the (cutoff, user) queries holding a purchase: what a ranker learns from."
+    keys = ['cutoff', 'user'] if 'cutoff' in table.columns else ['user']
+    return table.groupby(keys, sort=False, observed=True)['label'].transform('max').to_numpy() > 0
+
 def ranker_rows(table:pd.DataFrame, # candidate rows with `cutoff`, `user`, `label`
                 max_groups:int=0,    # keep at most this many queries (sampled); 0 = all
                 seed:int=0,          # sampling seed
                ) -> pd.DataFrame:
     "The rows of the (cutoff, user) queries holding a purchase, sorted by query."
     keys = ['cutoff', 'user'] if 'cutoff' in table.columns else ['user']
-    pos = table.groupby(keys, sort=False, observed=True)['label'].transform('max').to_numpy() > 0
-    t = table[pos]
+    t = table[purchase_queries(table)]
     if max_groups and max_groups > 0:
         q = t[keys].drop_duplicates()
         if len(q) > max_groups:

@@ -15,18 +15,18 @@ from sklearn.metrics import average_precision_score
 from .schema import ACTION_CODE, GBDTS
 from .store import RunDir, atomic_write
 from .data import load_shop, shop_cutoffs
-from .candidates import popular_list
+from .candidates import popular_list, _rank_within
 from .tables import stage_tables, window_truth, read_table, table_batches, table_path, model_scores
 from .evaluate import recommendations, evaluate, oracle_table, baseline_scores, global_popular_table
 from .metrics import tie_key, buyer_metrics, recall_at_k, candidate_recall, mean_recall
-from .boosting import LightGBMModel, fit_boosting, load_library
+from .boosting import LightGBMModel, fit_boosting, load_library, purchase_queries
 
 # %% auto #0
 __all__ = ['SRC_COLS', 'member_models', 'ensure_members', 'load_member', 'stored_scores', 'member_scores', 'ensemble_table',
            'user_features', 'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'lgb_settings', 'fit_stack',
            'stack_scores', 'oof_ensemble', 'recency_features', 'top_rows', 'user_table', 'fit_buyer_model',
            'buyer_probability', 'buyer_feature_sets', 'choose_buyer_features', 'final_lists', 'write_outputs',
-           'recommend', 'purchase_queries', 'rows_where', 'scores_as_features']
+           'recommend', 'rows_where', 'scores_as_features']
 
 # %% ../nbs/06_ensemble.ipynb #e452700e
 def member_models(ctx, tables:dict) -> dict:
@@ -230,10 +230,7 @@ def recency_features(events:pd.DataFrame, # the shop's events: `user`, `ts`, `ac
 
 def top_rows(users:np.ndarray, s:np.ndarray, n:int=5) -> np.ndarray:
     "Row mask of each user's `n` best scores (ties: the earlier row first; NaN never): `groupby(users).rank(ascending=False, method='first') <= n`."
-    o = np.lexsort((-s, users)); u = users[o]      # stable: tied rows keep their order
-    start = np.flatnonzero(np.r_[True, u[1:] != u[:-1]])
-    m = np.zeros(len(o), bool); m[o] = np.arange(len(o)) - np.repeat(start, np.diff(np.r_[start, len(o)])) < n
-    return m & ~np.isnan(s)
+    return (_rank_within(users, s, np.arange(len(s))) <= n) & ~np.isnan(s)
 
 def user_table(table:pd.DataFrame, ens:np.ndarray, member:pd.DataFrame,
                events:pd.DataFrame|None=None, # the shop's events: adds `recency_features` at the table's cutoff
@@ -355,11 +352,6 @@ def recommend(run:str|Path|RunDir, # a finished run folder
     return r[['rank', 'product_id', 'score', 'category_id', 'price', 'title', 'sources']]
 
 # %% ../nbs/06_ensemble.ipynb #6a813154
-def purchase_queries(keys:pd.DataFrame, # a window's `cutoff`, `user`, `label`
-                    ) -> np.ndarray:
-    "Row mask of the (cutoff, user) queries holding a purchase: the rows `ranker_rows` keeps."
-    return keys.groupby(['cutoff', 'user'], sort=False, observed=True)['label'].transform('max').to_numpy() > 0
-
 def rows_where(ctx, window:str,
                keep, # a row mask of the whole window, or a function of a batch giving the batch's mask
                batch:int=1_000_000) -> tuple:
