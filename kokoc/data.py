@@ -6,7 +6,7 @@
 from __future__ import annotations
 import time, tempfile, shutil
 from pathlib import Path
-import pandas as pd
+import pandas as pd, pyarrow as pa
 from .config import FILES, config_key, project_root
 from .store import file_checksum, load_arrays, save_arrays
 from .clean import Shop, clean_shop, read_raw
@@ -66,6 +66,7 @@ def load_shop(ctx) -> Shop:
     def build():
         t = time.time(); folder = data_folder(ctx.cfg, ctx.log)
         shop = clean_shop(read_raw(folder), source=ctx.cfg.data_paths.source, max_future_days=ctx.cfg.preprocessing.max_future_days)
+        pa.default_memory_pool().release_unused()   # the raw arrow tables are gone: hand their memory back now, not after the next window
         ctx.log.info(f"loaded {shop} in {time.time()-t:.1f} s")
         return shop
     # stored as plain arrays (no pickle), so any process can read it and none can run code from it

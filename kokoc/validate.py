@@ -141,11 +141,15 @@ PLACEHOLDER_IDS = {'null', 'none', 'nan', 'nat', '<na>', 'na', 'n/a', 'undefined
 def user_keys(s:pd.Series, # the raw `user_id` column
              ) -> tuple:
     "(code per row, distinct ids as text, usable flag per row); placeholders and empty ids are unusable."
-    if pd.api.types.is_float_dtype(s) and (s.dropna() % 1 == 0).all(): s = s.astype('Int64')   # 123.0 -> '123'
-    codes, uniq = pd.factorize(s.astype(str))
+    if isinstance(s.dtype, pd.CategoricalDtype):    # read as a dictionary: factorize the distinct ids, not a text per row
+        cc, uniq = pd.factorize(pd.Series(s.cat.categories, dtype=object).astype(str))
+        sc = s.cat.codes.to_numpy(); codes = np.where(sc >= 0, cc[np.maximum(sc, 0)] if len(cc) else -1, -1)   # -1: no id
+    else:
+        if pd.api.types.is_float_dtype(s) and (s.dropna() % 1 == 0).all(): s = s.astype('Int64')   # 123.0 -> '123'
+        codes, uniq = pd.factorize(s.astype(str))
     u = pd.Series(uniq, dtype=object).str.strip()
     ok = (u.str.contains(r'[^\W_]', regex=True) & ~u.str.lower().isin(PLACEHOLDER_IDS)).to_numpy(bool)
-    return codes, uniq, (ok[codes] if len(uniq) else np.zeros(0, bool)) & s.notna().to_numpy()
+    return codes, uniq, (ok[codes] if len(uniq) else np.zeros(len(s), bool)) & s.notna().to_numpy()
 
 # %% ../nbs/validate.ipynb #e53defa1
 DUPLICATE_SHARE = 0.001   # more identical rows than this share of the log: a loading fault
