@@ -6,13 +6,13 @@
 from __future__ import annotations
 import numpy as np, pandas as pd
 from .clean import Shop
-from .data import load_shop
+from .data import load_shop, shop_cutoffs
 from .candidates import history_scores, popular_list, popular_scores
-from .tables import window_truth
+from .tables import table_path, window_truth
 from .metrics import buyer_metrics, evaluate_recs, paired_bootstrap, top_k
 
 # %% auto #0
-__all__ = ['recommendations', 'evaluate_scores', 'evaluate', 'valid_recall', 'buyers_only', 'oracle_table',
+__all__ = ['recommendations', 'evaluate_scores', 'evaluate', 'valid_recall', 'buyers_only', 'buyer_rows', 'oracle_table',
            'global_popular_table', 'baseline_scores', 'paired_comparisons']
 
 # %% ../nbs/evaluate.ipynb #a5bd0668
@@ -71,6 +71,14 @@ def buyers_only(ctx, table:pd.DataFrame) -> pd.DataFrame:
     "The rows of the users who bought in the table's window: all that Recall@k looks at, so early stopping and choices can score these alone."
     return table[_of_users(table, window_truth(load_shop(ctx), table['cutoff'].iloc[0], ctx.cfg)['user'].unique())]
 
+
+def buyer_rows(ctx, window:str,            # a window with orders: 'valid' or 'test'
+               columns:list|None=None,     # only these columns (None: all)
+              ) -> pd.DataFrame:
+    "The stored rows of `window`'s buyers, read with a filter: `buyers_only` without the rest of the window ever in memory."
+    shop = load_shop(ctx)
+    users = window_truth(shop, shop_cutoffs(shop, ctx.cfg)[window], ctx.cfg)['user'].unique()
+    return pd.read_parquet(table_path(ctx, window), columns=columns, filters=[('user', 'in', users.tolist())])
 
 # %% ../nbs/evaluate.ipynb #e261d794
 def oracle_table(shop:Shop, cutoff) -> pd.DataFrame|None:
