@@ -12,7 +12,7 @@ from .tables import table_path, window_truth
 from .metrics import buyer_metrics, evaluate_recs, paired_bootstrap, top_k
 
 # %% auto #0
-__all__ = ['recommendations', 'evaluate_scores', 'evaluate', 'valid_recall', 'buyers_only', 'buyer_rows', 'oracle_table',
+__all__ = ['recommendations', 'evaluate_scores', 'evaluate', 'valid_recall', 'buyers_only', 'read_buyer_rows', 'oracle_table',
            'global_popular_table', 'baseline_scores', 'paired_comparisons']
 
 # %% ../nbs/evaluate.ipynb #a5bd0668
@@ -67,17 +67,20 @@ def valid_recall(ctx, table:pd.DataFrame, scores) -> float:
     "Recall@25 on the valid window: for early stopping and choices, never the test window."
     return evaluate(ctx, table, scores)[f'recall@{ctx.cfg.training.k}']
 
+def _buyers(ctx, cutoff) -> np.ndarray:
+    "The users who order in the window after `cutoff`."
+    return window_truth(load_shop(ctx), cutoff, ctx.cfg)['user'].unique()
+
 def buyers_only(ctx, table:pd.DataFrame) -> pd.DataFrame:
     "The rows of the users who bought in the table's window: all that Recall@k looks at, so early stopping and choices can score these alone."
-    return table[_of_users(table, window_truth(load_shop(ctx), table['cutoff'].iloc[0], ctx.cfg)['user'].unique())]
+    return table[_of_users(table, _buyers(ctx, table['cutoff'].iloc[0]))]
 
 
-def buyer_rows(ctx, window:str,            # a window with orders: 'valid' or 'test'
-               columns:list|None=None,     # only these columns (None: all)
-              ) -> pd.DataFrame:
+def read_buyer_rows(ctx, window:str,        # a window with orders: 'valid' or 'test'
+                    columns:list|None=None, # only these columns (None: all)
+                   ) -> pd.DataFrame:
     "The stored rows of `window`'s buyers, read with a filter: `buyers_only` without the rest of the window ever in memory."
-    shop = load_shop(ctx)
-    users = window_truth(shop, shop_cutoffs(shop, ctx.cfg)[window], ctx.cfg)['user'].unique()
+    users = _buyers(ctx, shop_cutoffs(load_shop(ctx), ctx.cfg)[window])
     return pd.read_parquet(table_path(ctx, window), columns=columns, filters=[('user', 'in', users.tolist())])
 
 # %% ../nbs/evaluate.ipynb #e261d794

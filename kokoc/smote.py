@@ -16,7 +16,7 @@ from imblearn.under_sampling import RandomUnderSampler
 from .store import write_json, read_json
 from .tables import feature_columns, stage_tables
 from .metrics import paired_bootstrap
-from .evaluate import evaluate, buyer_rows
+from .evaluate import evaluate, read_buyer_rows
 
 # %% auto #0
 __all__ = ['SCALER_STATE', 'VARIANTS', 'SYNTHESISING', 'class_balance', 'FeaturePrep', 'prep_files', 'resample', 'model_inputs',
@@ -229,7 +229,7 @@ def smote_ablation_for(ctx) -> pd.DataFrame:
         prep = _stage_prep(ctx, train, feats)
         # valid Recall@25 only looks at the lists of users who bought: their rows alone are read (same numbers, less work and memory)
         per_buyer = lambda t, s: evaluate(ctx, t, s, buyers=False).per_user   # valid Recall@25 of each buyer (paired between variants)
-        return smote_ablation(train, buyer_rows(ctx, 'valid'), feats, ctx.cfg, per_buyer, prep, ctx.log)
+        return smote_ablation(train, read_buyer_rows(ctx, 'valid'), feats, ctx.cfg, per_buyer, prep, ctx.log)
     return ctx.run.cached(ctx.run.rel('interim', 'smote_ablation.parquet'), ctx.key('data_paths', 'preprocessing', 'split', 'smote', 'training'),
                           build, save=lambda df, p: df.to_parquet(p), load=pd.read_parquet)
 

@@ -143,7 +143,7 @@ def user_keys(s:pd.Series, # the raw `user_id` column
     "(code per row, distinct ids as text, usable flag per row); placeholders and empty ids are unusable."
     if isinstance(s.dtype, pd.CategoricalDtype):    # read as a dictionary: factorize the distinct ids, not a text per row
         cc, uniq = pd.factorize(pd.Series(s.cat.categories, dtype=object).astype(str))
-        sc = s.cat.codes.to_numpy(); codes = np.where(sc >= 0, cc[np.maximum(sc, 0)] if len(cc) else -1, -1)   # -1: no id
+        codes = np.append(cc, -1)[s.cat.codes.to_numpy()]   # a missing id (code -1) gets code -1
     else:
         if pd.api.types.is_float_dtype(s) and (s.dropna() % 1 == 0).all(): s = s.astype('Int64')   # 123.0 -> '123'
         codes, uniq = pd.factorize(s.astype(str))
