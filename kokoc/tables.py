@@ -167,13 +167,14 @@ def model_scores(ctx, name:str,   # the member's name: 'lightgbm', 'transformer'
                  model_path,      # the saved model file: its content keys the stored scores
                  table:pd.DataFrame|None=None, # the window's table when in memory (default: streamed from the run folder)
                  batch:int=1_000_000,
+                 columns:list|None=None, # only these columns of the stored table (None: all): a model that reads a few reads only those
                 ) -> np.ndarray:
     "A model's float32 scores for a window's rows, stored in data/processed/scores/<name>_<window>.npy: later stages (06) read them instead of scoring again."
     key = ctx.key(extra={'table': table_key(ctx), 'window': window, 'model': file_hash(model_path)})
     def build():
         m = model() if callable(model) and not hasattr(model, 'score') else model
         t0 = time.time()
-        parts = ((table.iloc[i:i + batch] for i in range(0, len(table), batch)) if table is not None else table_batches(ctx, window, batch))
+        parts = ((table.iloc[i:i + batch] for i in range(0, len(table), batch)) if table is not None else table_batches(ctx, window, batch, columns))
         n = len(table) if table is not None else pq.read_metadata(table_path(ctx, window)).num_rows
         s = np.concatenate([np.asarray(m.score(t), dtype=np.float32) for t in progress(parts, f'scoring {window} with {name}', -(-n // batch), 'batch')])
         ctx.log.info(f"scored the {window} window with {name}: {len(s):,} rows in {time.time()-t0:.1f} s")
