@@ -227,7 +227,8 @@ def candidate_recall(cands:pd.DataFrame, # candidates `user, product_id` (any ot
 def candidate_recall_per_user(cands:pd.DataFrame, truth:pd.DataFrame, users=None, k:int=25) -> pd.Series:
     "Per-buyer min(hits among their candidates, k) / min(|bought|, k)."
     t = _dedup_truth(truth)
-    c = cands[['user', 'product_id']].drop_duplicates()
+    keep = np.isin(cands['user'].to_numpy(), t['user'].unique())   # only buyers' candidates can hit: a whole window's pairs are not deduplicated
+    c = cands.loc[keep, ['user', 'product_id']].drop_duplicates()
     nb = t.groupby('user').size()
     idx = _users(users, nb)
     n = t.merge(c, on=['user', 'product_id']).groupby('user').size().reindex(idx, fill_value=0)

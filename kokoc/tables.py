@@ -157,16 +157,17 @@ def read_table(ctx, window:str, # 'train', 'valid', 'test' or 'final'
     return pd.read_parquet(table_path(ctx, window), columns=columns)
 
 # %% ../nbs/tables.ipynb #6dd4336d
-def table_batches(ctx, window:str, batch:int=1_000_000, columns:list|None=None):
+def table_batches(ctx, window:str, batch:int=250_000, columns:list|None=None):
     "A window's stored table as frames of at most `batch` rows, in row order (never the whole table in memory)."
     for b in pq.ParquetFile(table_path(ctx, window)).iter_batches(batch_size=batch, columns=columns): yield b.to_pandas()
+    pa.default_memory_pool().release_unused()   # arrow's pool keeps the read buffers otherwise (~1 GB after a 1x full window)
 
 def model_scores(ctx, name:str,   # the member's name: 'lightgbm', 'transformer', ...
                  window:str,      # 'valid', 'test' or 'final'
                  model,           # an object with `.score(table)`, or a callable returning one (loaded only when needed)
                  model_path,      # the saved model file: its content keys the stored scores
                  table:pd.DataFrame|None=None, # the window's table when in memory (default: streamed from the run folder)
-                 batch:int=1_000_000,
+                 batch:int=250_000,      # rows read and scored at once (1x full, a GBDT on the test window: peak +1.1 GB; +2.3 GB with a million, the same time)
                  columns:list|None=None, # only these columns of the stored table (None: all): a model that reads a few reads only those
                 ) -> np.ndarray:
     "A model's float32 scores for a window's rows, stored in data/processed/scores/<name>_<window>.npy: later stages (06) read them instead of scoring again."
