@@ -354,7 +354,7 @@ def recommend(run:str|Path|RunDir, # a finished run folder
 # %% ../nbs/06_ensemble.ipynb #6a813154
 def rows_where(ctx, window:str,
                keep, # a row mask of the whole window, or a function of a batch giving the batch's mask
-               batch:int=1_000_000) -> tuple:
+               batch:int=250_000) -> tuple:
     "(rows, their positions in the window): the kept rows of a window's table, all columns, read a batch at a time."
     rows, pos, at = [], [], 0
     for b in table_batches(ctx, window, batch):
