@@ -5,6 +5,7 @@
 # %% ../nbs/tables.ipynb #5774463c
 from __future__ import annotations
 import sys, time
+from collections import deque
 from pathlib import Path
 import numpy as np, pandas as pd
 import pyarrow as pa, pyarrow.parquet as pq
@@ -16,8 +17,8 @@ from .features import attach_labels, features_for, merge_candidates
 from .embeddings import embedding_features, shop_embeddings, similar_candidates
 
 # %% auto #0
-__all__ = ['ID_COLUMNS', 'feature_columns', 'window_truth', 'window_users', 'window_parts', 'build_window', 'table_key',
-           'stage_tables', 'table_path', 'read_table', 'table_batches', 'model_scores']
+__all__ = ['ID_COLUMNS', 'WARM_UP_USERS', 'feature_columns', 'window_truth', 'window_users', 'window_parts', 'build_window',
+           'table_key', 'stage_tables', 'table_path', 'read_table', 'table_batches', 'model_scores']
 
 # %% ../nbs/tables.ipynb #83c8af9f
 ID_COLUMNS = ('user', 'product_id', 'cutoff', 'label', 'sample_weight')
@@ -44,29 +45,71 @@ def window_users(shop:Shop, cutoff, cfg, sample:bool, seed:int=0) -> np.ndarray|
     rng = np.random.default_rng(seed)
     return np.union1d(np.intersect1d(buyers, active), rng.choice(rest, int(round(share * len(rest))), replace=False))
 
+WARM_UP_USERS = 500   # with table workers, the first chunk: its users touch every per-cutoff computation (the forks inherit them)
+_FORK = {}   # the window the chunk builders serve: set before the forks, which inherit it (the shop is shared, never copied)
+
+def _chunk_table(u:np.ndarray, # the users of one chunk
+                ) -> pd.DataFrame:
+    "The table of one chunk of users of the window in `_FORK`: candidates (+ embedding neighbours), features, cutoff, label."
+    shop, cutoff, cfg, with_labels, cov, ev, E_info = _FORK['window']
+    c = candidates_for(shop.events, shop.catalog, cutoff, cfg, u, cov)
+    if E_info is not None: c = merge_candidates(c, similar_candidates(shop, ev, cutoff, cfg, E_info, users=u))
+    t = features_for(shop.events, shop.catalog, c, cutoff, cfg); del c
+    if E_info is not None: t = pd.concat([t, embedding_features(shop, t, ev, cutoff, cfg, E_info)], axis=1)
+    if with_labels: t = attach_labels(t, shop.events, cutoff, cfg.split.horizon_days)
+    t.insert(2, 'cutoff', pd.Timestamp(cutoff))
+    return t
+
+def _one_thread():
+    if 'torch' in sys.modules: sys.modules['torch'].set_num_threads(1)   # an OpenMP pool inherited through fork must not run
+
+def _forked_chunks(chunks:list, # user arrays, one per chunk
+                   workers:int, # processes
+                  ):
+    "Yield the tables of `chunks` in order, built by `workers` forked processes, at most `workers + 1` chunks in flight."
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    ex = ProcessPoolExecutor(workers, mp_context=mp.get_context('fork'), initializer=_one_thread)
+    todo, pending = iter(chunks), deque()
+    try:
+        for u in todo:
+            pending.append(ex.submit(_chunk_table, u))
+            if len(pending) > workers: break
+        while pending:
+            t = pending.popleft().result()
+            u = next(todo, None)
+            if u is not None: pending.append(ex.submit(_chunk_table, u))
+            yield t
+    except BrokenProcessPool as e:
+        raise RuntimeError(f"a table-building process died ({e}), most likely out of memory: set preprocessing.table_workers: 1 "
+                           "(one process) or a smaller preprocessing.user_chunk") from None
+    finally: ex.shutdown(wait=True, cancel_futures=True)
+
 def window_parts(shop:Shop, # the clean shop
                  cutoff,    # the window's cutoff
-                 cfg,       # the configuration
+                 cfg,       # the configuration (`preprocessing.user_chunk`, `preprocessing.table_workers`)
                  with_labels:bool=True, # add `label` (windows inside the log)
                  users=None,  # users to serve (None: every user active in the history window)
                 ):
-    "Yield the candidate table of one cutoff a chunk of `preprocessing.user_chunk` users at a time: candidates (+ embedding neighbours), features, cutoff, label."
+    "Yield the candidate table of one cutoff a chunk of `preprocessing.user_chunk` users at a time, in user order, built here or by `preprocessing.table_workers` forked processes."
     clear_window_memo()      # the chunks of this window share per-cutoff results; the previous window's are dropped
-    emb = cfg.preprocessing.get('embeddings', False)
-    if emb:
-        E_info = shop_embeddings(shop); ev = events_before(shop.events, cutoff)
-    if users is None: users = np.unique(events_before(shop.events, cutoff, cfg.preprocessing.history_days)['user'].to_numpy())
-    cov = covisitation(shop.events, cutoff, cfg)
-    chunk = cfg.preprocessing.user_chunk
-    for i in progress(range(0, len(users), chunk), f"table at {pd.Timestamp(cutoff):%Y-%m-%d %H:%M}, {chunk:,} users a chunk", unit='chunk'):
-        u = users[i:i + chunk]
-        c = candidates_for(shop.events, shop.catalog, cutoff, cfg, u, cov)
-        if emb: c = merge_candidates(c, similar_candidates(shop, ev, cutoff, cfg, E_info, users=u))
-        t = features_for(shop.events, shop.catalog, c, cutoff, cfg); del c
-        if emb: t = pd.concat([t, embedding_features(shop, t, ev, cutoff, cfg, E_info)], axis=1)
-        if with_labels: t = attach_labels(t, shop.events, cutoff, cfg.split.horizon_days)
-        t.insert(2, 'cutoff', pd.Timestamp(cutoff))
-        yield t
+    p = cfg.preprocessing
+    E_info = ev = None
+    if p.get('embeddings', False): E_info = shop_embeddings(shop); ev = events_before(shop.events, cutoff)
+    if users is None: users = np.unique(events_before(shop.events, cutoff, p.history_days)['user'].to_numpy())
+    workers = int(p.get('table_workers', 1)) if len(users) > p.user_chunk else 1
+    # with workers, a first chunk of a few users, built here, computes the per-cutoff results the forks inherit
+    first = min(WARM_UP_USERS, p.user_chunk) if workers > 1 else p.user_chunk
+    chunks = [users[:first]] + [users[i:i + p.user_chunk] for i in range(first, len(users), p.user_chunk)] if len(users) else []
+    _FORK['window'] = (shop, pd.Timestamp(cutoff), cfg, with_labels, covisitation(shop.events, cutoff, cfg), ev, E_info)
+    def parts():
+        yield _chunk_table(chunks[0])
+        yield from (_forked_chunks(chunks[1:], workers) if workers > 1 else map(_chunk_table, chunks[1:]))
+    try:
+        yield from progress(parts() if chunks else iter(()), f"table at {pd.Timestamp(cutoff):%Y-%m-%d %H:%M}, {p.user_chunk:,} users a chunk"
+                            + (f", {workers} processes" if workers > 1 else ''), total=len(chunks), unit='chunk')
+    finally: _FORK.clear()
 
 def build_window(shop:Shop, cutoff, cfg, with_labels:bool=True, users=None) -> pd.DataFrame:
     "The candidate table of one cutoff in one frame (see `window_parts`)."
@@ -97,32 +140,6 @@ def table_key(ctx) -> str:
     "Cache key of the window tables: the data, preprocessing and split settings and the input files (through the shop's key)."
     return ctx.key('data_paths', 'preprocessing', 'split', extra={'shop': shop_key(ctx)})
 
-_FORKED = {}   # what the forked table builders inherit from the stage: (ctx, shop, cutoffs, key)
-
-def _store_window(w:str) -> str:
-    "Build and store window `w` in a forked worker; the shop is the parent's, shared page by page, never copied."
-    ctx, shop, cuts, key = _FORKED['args']
-    if 'torch' in sys.modules: sys.modules['torch'].set_num_threads(1)   # an OpenMP pool inherited through fork must not run
-    ctx.run.cached(ctx.run.rel('table', w), key, lambda: _table_parts(ctx, shop, cuts, w, dict(rows=0, users=0, positives=0)),
-                   save=_pq_stream, load=lambda p: None)
-    return w
-
-def _store_forked(ctx, shop, cuts, key, todo:list, workers:int):
-    "Build the windows `todo` in `workers` forked processes, the largest first (pandas builds a table on one core)."
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-    order = [w for w in ('final', 'test', 'valid', 'train') if w in todo] + [w for w in todo if w not in ('final', 'test', 'valid', 'train')]
-    _FORKED['args'] = (ctx, shop, cuts, key)
-    ctx.log.info(f"building the {', '.join(order)} tables in {workers} processes (preprocessing.table_workers={workers})")
-    try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context('fork')) as ex:
-            for f in [ex.submit(_store_window, w) for w in order]: f.result()
-    except BrokenProcessPool as e:
-        raise RuntimeError(f"a table-building process died ({e}), most likely out of memory: set preprocessing.table_workers: 1 "
-                           "to build the windows one at a time in this process") from None
-    finally: _FORKED.clear()
-
 def stage_tables(ctx, windows=('train', 'valid', 'test', 'final'), # which windows
                  keep:bool=True, # keep them in memory for the next call (False: build and store only, streaming chunks to disk)
                 ) -> dict:
@@ -130,10 +147,6 @@ def stage_tables(ctx, windows=('train', 'valid', 'test', 'final'), # which windo
     shop = load_shop(ctx); cuts = shop_cutoffs(shop, ctx.cfg)
     key = table_key(ctx)
     out = {}
-    if not keep:        # several windows to build: one forked process each, `preprocessing.table_workers` at a time
-        todo = [w for w in windows if not ctx.run.is_current(ctx.run.rel('table', w), key)]
-        workers = min(int(ctx.cfg.preprocessing.get('table_workers', 1)), len(todo))
-        if workers > 1: _store_forked(ctx, shop, cuts, key, todo, workers)
     for w in windows:
         mk = (str(ctx.run.path), w, key)
         if mk in _TABLES: out[w] = _TABLES[mk]; continue
