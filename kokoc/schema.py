@@ -124,7 +124,7 @@ class DataPaths(Values):
 class Preprocessing(Values):
     max_future_days: Count0
     candidates_per_user: Count; user_chunk: Count; history_days: Count
-    table_workers: Count                 # windows built at once, each in a forked process (1: one after the other)
+    table_workers: Count                 # processes building a window's user chunks (1: this process)
     fit_user_share: Share                # 0: buyers only, 1: everyone
     embedding_ablation_users: Count0     # 0 = all
     covisit_top: Count; covisit_max_gap_hours: Count; category_top: Count
