@@ -46,12 +46,13 @@ def window_users(shop:Shop, cutoff, cfg, sample:bool, seed:int=0) -> np.ndarray|
     return np.union1d(np.intersect1d(buyers, active), rng.choice(rest, int(round(share * len(rest))), replace=False))
 
 WARM_UP_USERS = 500   # with table workers, the first chunk: its users touch every per-cutoff computation (the forks inherit them)
-_FORK = {}   # the window the chunk builders serve: set before the forks, which inherit it (the shop is shared, never copied)
+_FORK = {}   # the window forked chunk builders serve: set just before they fork, which hands it to them (the shop is shared, never copied)
 
 def _chunk_table(u:np.ndarray, # the users of one chunk
+                 window:tuple|None=None, # (shop, cutoff, cfg, with_labels, co-visitation, events, embeddings); None: `_FORK`'s
                 ) -> pd.DataFrame:
-    "The table of one chunk of users of the window in `_FORK`: candidates (+ embedding neighbours), features, cutoff, label."
-    shop, cutoff, cfg, with_labels, cov, ev, E_info = _FORK['window']
+    "The table of one chunk of users of one window: candidates (+ embedding neighbours), features, cutoff, label."
+    shop, cutoff, cfg, with_labels, cov, ev, E_info = window or _FORK['window']
     c = candidates_for(shop.events, shop.catalog, cutoff, cfg, u, cov)
     if E_info is not None: c = merge_candidates(c, similar_candidates(shop, ev, cutoff, cfg, E_info, users=u))
     t = features_for(shop.events, shop.catalog, c, cutoff, cfg); del c
@@ -65,11 +66,13 @@ def _one_thread():
 
 def _forked_chunks(chunks:list, # user arrays, one per chunk
                    workers:int, # processes
+                   window:tuple, # what `_chunk_table` needs of the window
                   ):
     "Yield the tables of `chunks` in order, built by `workers` forked processes, at most `workers + 1` chunks in flight."
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
+    _FORK['window'] = window     # the processes fork at the first submit below, and keep what it holds then
     ex = ProcessPoolExecutor(workers, mp_context=mp.get_context('fork'), initializer=_one_thread)
     todo, pending = iter(chunks), deque()
     try:
@@ -84,7 +87,7 @@ def _forked_chunks(chunks:list, # user arrays, one per chunk
     except BrokenProcessPool as e:
         raise RuntimeError(f"a table-building process died ({e}), most likely out of memory: set preprocessing.table_workers: 1 "
                            "(one process) or a smaller preprocessing.user_chunk") from None
-    finally: ex.shutdown(wait=True, cancel_futures=True)
+    finally: ex.shutdown(wait=True, cancel_futures=True); _FORK.clear()
 
 def window_parts(shop:Shop, # the clean shop
                  cutoff,    # the window's cutoff
@@ -102,14 +105,12 @@ def window_parts(shop:Shop, # the clean shop
     # with workers, a first chunk of a few users, built here, computes the per-cutoff results the forks inherit
     first = min(WARM_UP_USERS, p.user_chunk) if workers > 1 else p.user_chunk
     chunks = [users[:first]] + [users[i:i + p.user_chunk] for i in range(first, len(users), p.user_chunk)] if len(users) else []
-    _FORK['window'] = (shop, pd.Timestamp(cutoff), cfg, with_labels, covisitation(shop.events, cutoff, cfg), ev, E_info)
+    win = (shop, pd.Timestamp(cutoff), cfg, with_labels, covisitation(shop.events, cutoff, cfg), ev, E_info)
     def parts():
-        yield _chunk_table(chunks[0])
-        yield from (_forked_chunks(chunks[1:], workers) if workers > 1 else map(_chunk_table, chunks[1:]))
-    try:
-        yield from progress(parts() if chunks else iter(()), f"table at {pd.Timestamp(cutoff):%Y-%m-%d %H:%M}, {p.user_chunk:,} users a chunk"
-                            + (f", {workers} processes" if workers > 1 else ''), total=len(chunks), unit='chunk')
-    finally: _FORK.clear()
+        yield _chunk_table(chunks[0], win)
+        yield from (_forked_chunks(chunks[1:], workers, win) if workers > 1 else (_chunk_table(u, win) for u in chunks[1:]))
+    yield from progress(parts() if chunks else iter(()), f"table at {pd.Timestamp(cutoff):%Y-%m-%d %H:%M}, {p.user_chunk:,} users a chunk"
+                        + (f", {workers} processes" if workers > 1 else ''), total=len(chunks), unit='chunk')
 
 def build_window(shop:Shop, cutoff, cfg, with_labels:bool=True, users=None) -> pd.DataFrame:
     "The candidate table of one cutoff in one frame (see `window_parts`)."
