@@ -16,17 +16,19 @@ from .schema import ACTION_CODE, GBDTS
 from .store import RunDir, atomic_write
 from .data import load_shop, shop_cutoffs
 from .candidates import popular_list, _rank_within
-from .tables import stage_tables, window_truth, read_table, table_batches, table_path, model_scores
+from .tables import stage_tables, window_truth, read_table, table_batches, table_path, model_scores, table_key
 from .evaluate import recommendations, evaluate, oracle_table, baseline_scores, global_popular_table
 from .metrics import tie_key, buyer_metrics, recall_at_k, candidate_recall, mean_recall
-from .boosting import LightGBMModel, fit_boosting, load_library, purchase_queries
+from .boosting import MODEL_CLASSES, GBDTModel, fit_boosting, load_library, purchase_queries
+from .store import file_hash
 
 # %% auto #0
 __all__ = ['SRC_COLS', 'member_models', 'ensure_members', 'load_member', 'stored_scores', 'member_scores', 'ensemble_table',
            'user_features', 'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'lgb_settings', 'fit_stack',
            'stack_scores', 'oof_ensemble', 'recency_features', 'top_rows', 'user_table', 'fit_buyer_model',
            'buyer_probability', 'buyer_feature_sets', 'choose_buyer_features', 'final_lists', 'write_outputs',
-           'recommend', 'rows_where', 'scores_as_features']
+           'recommend', 'rows_where', 'with_scores', 'fit_rows', 'fit_featured', 'Featured', 'featured_rankers',
+           'featured_scores']
 
 # %% ../nbs/06_ensemble.ipynb #e452700e
 def member_models(ctx, tables:dict) -> dict:
@@ -362,26 +364,53 @@ def rows_where(ctx, window:str,
         rows.append(b[m]); pos.append(at + np.flatnonzero(m)); at += len(b)
     return pd.concat(rows, ignore_index=True), np.concatenate(pos)
 
-def scores_as_features(ctx, extra=('transformer', 'gat'), # members whose stored scores become feature columns
-                      ) -> dict:
-    "Test Recall@25 (and the fit) of a LightGBM ranker with and without `extra` members' scores as features."
-    extra = [m for m in extra if m in ensure_members(ctx)]
-    tabs, at = {}, {}    # a ranker fits and stops on the queries holding a purchase (`ranker_rows`): only those are read
-    for w in ('train', 'valid'): tabs[w], at[w] = rows_where(ctx, w, purchase_queries(read_table(ctx, w, columns=['cutoff', 'user', 'label'])))
-    light_test = read_table(ctx, 'test', columns=['cutoff'])   # the leakage guard's cutoff
-    buyers = window_truth(load_shop(ctx), light_test['cutoff'].iloc[0], ctx.cfg)['user'].unique()
-    # Recall@25 looks at buyers' lists only: their rows of test are all that is read and scored
-    test, at['test'] = rows_where(ctx, 'test', lambda b: np.isin(b['user'].to_numpy(), buyers))
-    out = {}
-    for name in ('without', 'with'):
-        with_ = name == 'with'
-        if with_:     # the columns join the tables in place after the first fit: no copy of the tables
-            for w, t in {**tabs, 'test': test}.items():
-                for m in extra: t[f'score_{m}'] = stored_scores(ctx, m, w)[at[w]]
-        model = LightGBMModel(ctx.cfg.models.lightgbm, 'ranker', ctx.cfg.training).fit({**tabs, 'test': light_test})
-        r = evaluate(ctx, test[['user', 'product_id', 'cutoff']], model.score(test), buyers=False)
-        imp = model.importance()
-        out[name] = {'recall@25': r[f'recall@{ctx.cfg.training.k}'], 'recall@25_ci': r[f'recall@{ctx.cfg.training.k}_ci'],
-                     'ndcg@25': r[f'ndcg@{ctx.cfg.training.k}'], 'rounds': model.best_iteration, 'fit_s': model.fit_s,
-                     'gain_share': {f'score_{m}': float(imp.get(f'score_{m}', 0.0)) for m in extra} if with_ else {}}
-    return out
+def with_scores(t:pd.DataFrame, ctx, window:str,
+                pos:np.ndarray, # the positions of `t`'s rows in the window
+                extra:list,     # members whose stored scores become the columns `score_<member>`
+               ) -> pd.DataFrame:
+    "`t` with exactly the `extra` members' scores as `score_*` columns (changed in place; other `score_*` columns dropped)."
+    t.drop(columns=[c for c in t.columns if c.startswith('score_') and c[6:] not in extra], inplace=True)
+    for m in extra: t[f'score_{m}'] = stored_scores(ctx, m, window)[pos]
+    return t
+
+def fit_rows(ctx) -> tuple:
+    "({window: rows}, {window: positions}) of train and valid: the queries holding a purchase, all a ranker fits and stops on, every column."
+    got = {w: rows_where(ctx, w, purchase_queries(read_table(ctx, w, columns=['cutoff', 'user', 'label']))) for w in ('train', 'valid')}
+    return {w: r for w, (r, _) in got.items()}, {w: p for w, (_, p) in got.items()}
+
+def fit_featured(ctx, lib:str,  # 'lightgbm', 'catboost' or 'xgboost'
+                 extra:list,    # members whose scores become features
+                 tabs:dict, pos:dict, # from `fit_rows`
+                ) -> GBDTModel:
+    "`lib`'s ranker fitted as 03 fits it (train window, early stopping on valid) with the `extra` members' scores as feature columns."
+    for w, t in tabs.items(): with_scores(t, ctx, w, pos[w], extra)
+    guard = read_table(ctx, 'test', columns=['cutoff'])    # the leakage guard's cutoff
+    return MODEL_CLASSES[lib](ctx.cfg.models[lib], 'ranker', ctx.cfg.training).fit({**tabs, 'test': guard})
+
+class Featured:
+    "A featured ranker scoring a window's batches in row order (as `model_scores` streams them), each with its rows' `score_*` columns."
+    def __init__(self, model:GBDTModel, ctx, window:str, extra:list):
+        self.model, self.at = model, 0
+        self.cols = {f'score_{m}': stored_scores(ctx, m, window) for m in extra}
+    def score(self, t:pd.DataFrame) -> np.ndarray:
+        t = t.assign(**{c: v[self.at:self.at + len(t)] for c, v in self.cols.items()}); self.at += len(t)
+        return self.model.score(t)
+
+def featured_rankers(ctx, extra:list, # the neural members whose scores become features
+                     libs:list,       # the GBDT libraries
+                    ) -> dict:
+    "lib -> its ranker with the `extra` members' scores as features (`fit_featured`), kept as models/<lib>_model_nn.* while the tables and those members' files are unchanged."
+    data = []
+    def build(lib):
+        if not data: data.extend(fit_rows(ctx))    # read once, for the first library that needs fitting
+        return fit_featured(ctx, lib, extra, *data)
+    key = lambda lib: ctx.key(f'models.{lib}', 'data_paths', 'preprocessing', 'split', 'training',
+                              extra={'tables': table_key(ctx), 'members': {m: file_hash(ctx.run.model(m)) for m in extra}})
+    return {lib: ctx.run.cached(ctx.run.rel('model', lib, 'nn'), key(lib), partial(build, lib),
+                                save=lambda m, p: m.save(p), load=MODEL_CLASSES[lib].load) for lib in libs}
+
+def featured_scores(ctx, models:dict, # from `featured_rankers`
+                    window:str, extra:list) -> pd.DataFrame:
+    "One column per featured ranker: its scores of the window's rows, stored as the members' are (`model_scores`, name `<lib>_nn`)."
+    return pd.DataFrame({lib: model_scores(ctx, f'{lib}_nn', window, partial(Featured, m, ctx, window, extra), ctx.run.model(lib, 'nn'))
+                         for lib, m in models.items()})

@@ -147,6 +147,7 @@ class Smote(Values):
     variants: Annotated[list[Literal[SMOTE_VARIANTS]], Field(min_length=1)]
     sampling_strategy: Fraction; undersample_ratio: Fraction   # minority / majority afterwards
     k_neighbors: Count; max_rows: Count; ablation_estimators: Count
+    ablation_max_rows: Count0 = 0         # the ablation's training rows (all positives, a uniform draw of negatives); 0: all
     categorical: list[Text]
     _once = field_validator('variants')(_unique)
 
@@ -199,6 +200,7 @@ class Network(Values):
 class Transformer(Network):
     max_len: Count; batch_size: Count; max_users_per_epoch: Count
     init_from_titles: bool; keep_page_events: bool; refit_final: bool
+    refit_epochs: Count0 = 0             # a refit: 0 from scratch (the first network's best epochs), N warm-started from the network before, N epochs
     target_weights: dict[Action, Weight]
     candidates_k: Count0                 # 0: no transformer candidates
 
@@ -220,7 +222,7 @@ class Models(Values):
 # %% ../nbs/schema.ipynb #b5ed6685
 @section('ensemble')
 class Ensemble(Values):
-    method: Literal['auto', 'blend', 'stack']
+    method: Literal['auto', 'blend', 'stack', 'features']
     top_n_users: Count
     refit_final: bool                    # GBDTs: models refitted on the test window score the final one
     weights: Optional[dict[Member, Weight]] = None
