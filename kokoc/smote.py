@@ -20,8 +20,8 @@ from .evaluate import evaluate, read_buyer_rows
 
 # %% auto #0
 __all__ = ['SCALER_STATE', 'VARIANTS', 'SYNTHESISING', 'class_balance', 'FeaturePrep', 'prep_files', 'resample', 'model_inputs',
-           'small_classifier', 'smote_ablation', 'paired_variants', 'choose_variant', 'smote_ablation_for',
-           'smote_training_table', 'classifier_training_table']
+           'small_classifier', 'ablation_draw', 'smote_ablation', 'paired_variants', 'choose_variant',
+           'smote_ablation_for', 'smote_training_table', 'classifier_training_table']
 
 # %% ../nbs/02_smote.ipynb #ddceaa66
 def class_balance(y, # 0/1 labels
@@ -173,6 +173,17 @@ def small_classifier(cfg,          # configuration (`smote.ablation_estimators`,
                               n_jobs=cfg.training.threads if rows > 2_000_000 else 1,
                               random_state=cfg.training.seed, verbose=-1)
 
+def ablation_draw(train:pd.DataFrame, # the training window's table (`label`)
+                  cap:int,            # most rows (0: all)
+                  seed:int=0,
+                 ) -> tuple:
+    "(rows, share of negatives kept): every positive and a uniform draw of negatives, `cap` rows in all — the ablation's training table."
+    y = train['label'].to_numpy(); n_pos, n_neg = int((y == 1).sum()), int((y == 0).sum())
+    if not cap or len(y) <= cap or not n_pos: return train, 1.0
+    keep = max(cap - n_pos, 1)
+    _, _, rows = _undersample(train[[]], y, np.arange(len(y)), keep, seed)
+    return train.iloc[rows], keep / n_neg
+
 def smote_ablation(train:pd.DataFrame, # the training window's table
                    valid:pd.DataFrame, # the valid window's table (never resampled)
                    features:list,      # feature columns
@@ -182,10 +193,15 @@ def smote_ablation(train:pd.DataFrame, # the training window's table
                    log=None,
                   ) -> pd.DataFrame:
     """One row per variant: class balance after resampling, seconds, valid Recall@25 and, when `recall` gives per-buyer
-    values, the paired difference to `none` (the first variant without it) over the same buyers with its 95 % interval."""
+    values, the paired difference to `none` (the first variant without it) over the same buyers with its 95 % interval.
+    With `smote.ablation_max_rows` every variant starts from the same `ablation_draw` (`none` weighting its negatives back)."""
+    train, share = ablation_draw(train, int(getattr(cfg.smote, 'ablation_max_rows', 0) or 0), cfg.training.seed)
+    if log and share < 1: log.info(f"ablation: every variant starts from {len(train):,} rows (all positives, {share:.1%} of the negatives; smote.ablation_max_rows)")
     rows, per = [], {}
     for v in cfg.smote.variants:
-        t0 = time.time(); X, y, w = resample(train, features, v, cfg, prep, log); t1 = time.time()
+        t0 = time.time(); X, y, w = resample(train, features, v, cfg, prep, log)
+        if v == 'none' and share < 1: w = np.where(y == 0, w / share, w)   # the drawn negatives stand for all: the window's own class balance
+        t1 = time.time()
         m = small_classifier(cfg, len(y)).fit(X, y, sample_weight=w); t2 = time.time()
         r = recall(valid, m.predict_proba(model_inputs(valid, features, v, prep))[:, 1])
         if isinstance(r, pd.Series): per[v], r = r, r.mean()
