@@ -163,16 +163,20 @@ def _valid_recall(self:TransformerModel, fc, valid:pd.DataFrame, truth:pd.DataFr
     return rc, mean_recall(recs, sc.ravel(), truth, eligible, k)
 
 @patch
-def _train_net(self:TransformerModel, fit_cut, i:int, budget_s:float, epochs:int, valid=None, truth=None, eligible=None, callbacks=()):
+def _train_net(self:TransformerModel, fit_cut, i:int, budget_s:float, epochs:int, valid=None, truth=None, eligible=None, callbacks=(),
+               init:dict|None=None, # a network's `state_dict` to start from (a warm start), else a new network
+              ):
     "Train one network on the events up to `fit_cut`; early-stop on `valid` when given. Returns (net, best_epoch)."
     c, rng = self.cfg, np.random.default_rng(self.seed + 1000 * i)
-    net = self._new_net(i).to(self.device); self.nets[fit_cut] = net
+    net = self._new_net(i)
+    if init is not None: net.load_state_dict(init)
+    net = net.to(self.device); self.nets[fit_cut] = net
     opt = torch.optim.Adam(net.parameters(), lr=c['lr'])
     sq = self._seqs_at(fit_cut); trainable = np.flatnonzero(sq['length'] >= 2)
     tw = target_weight_table(c['target_weights'])
     best, best_state, best_ep, bad, t0, ep_s = -1.0, None, 0, 0, time.time(), 0.0
     self.log.info(f"transformer net {i}: events <= {fit_cut}, {len(trainable)} training sequences, "
-                  f"{'early stopping on valid' if valid is not None else f'{epochs} epochs'}, budget {budget_s:.0f} s")
+                  f"{'early stopping on valid' if valid is not None else f'{epochs} epochs'}{' from the previous network' if init is not None else ''}, budget {budget_s:.0f} s")
     for ep in progress(range(1, epochs + 1), f'transformer net {i}', epochs, 'epoch'):
         if ep > 1 and time.time() - t0 + ep_s > budget_s:
             self.log.info(f"transformer net {i}: time budget reached after {ep - 1} epochs"); break
@@ -216,9 +220,11 @@ def _fit(self:TransformerModel, tables:dict, # windows from `stage_tables`: 'tra
     eligible = np.intersect1d(truth['user'].unique(), seen)
     _, self.best_epochs = self._train_net(c_train, 0, budget / (1 + len(refits)), int(self.cfg['epochs']),
                                           tables['valid'], truth, eligible, callbacks)
+    warm = int(self.cfg.get('refit_epochs', 0) or 0)    # 0: each refit from scratch with the first network's best epochs
     for i, fc in enumerate(refits if self.stopped_at is None else [], 1):
         left = budget - (time.time() - t_start)
-        self._train_net(fc, i, max(left / (len(refits) - i + 1), 1.0), self.best_epochs)
+        prev = self.nets[max(f for f in self.nets if f < fc)].state_dict() if warm else None
+        self._train_net(fc, i, max(left / (len(refits) - i + 1), 1.0), warm or self.best_epochs, init=prev)
     self.train_s = time.time() - t_start
     self.log.info(f"transformer: fit {len(self.nets)} networks in {self.train_s:.1f} s (best epoch {self.best_epochs})")
 
