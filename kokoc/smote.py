@@ -19,8 +19,8 @@ from .metrics import paired_bootstrap
 from .evaluate import evaluate, read_buyer_rows
 
 # %% auto #0
-__all__ = ['SCALER_STATE', 'VARIANTS', 'SYNTHESISING', 'class_balance', 'FeaturePrep', 'prep_files', 'resample', 'model_inputs',
-           'small_classifier', 'ablation_draw', 'smote_ablation', 'paired_variants', 'choose_variant',
+__all__ = ['SCALER_STATE', 'VARIANTS', 'SYNTHESISING', 'KEEP_ALL', 'class_balance', 'FeaturePrep', 'prep_files', 'resample',
+           'model_inputs', 'small_classifier', 'ablation_draw', 'smote_ablation', 'paired_variants', 'choose_variant',
            'smote_ablation_for', 'smote_training_table', 'classifier_training_table']
 
 # %% ../nbs/02_smote.ipynb #ddceaa66
@@ -173,6 +173,8 @@ def small_classifier(cfg,          # configuration (`smote.ablation_estimators`,
                               n_jobs=cfg.training.threads if rows > 2_000_000 else 1,
                               random_state=cfg.training.seed, verbose=-1)
 
+KEEP_ALL = ('none', 'class_weight')   # the variants that fit every row of the window
+
 def ablation_draw(train:pd.DataFrame, # the training window's table (`label`)
                   cap:int,            # most rows (0: all)
                   seed:int=0,
@@ -194,12 +196,12 @@ def smote_ablation(train:pd.DataFrame, # the training window's table
                   ) -> pd.DataFrame:
     """One row per variant: class balance after resampling, seconds, valid Recall@25 and, when `recall` gives per-buyer
     values, the paired difference to `none` (the first variant without it) over the same buyers with its 95 % interval.
-    With `smote.ablation_max_rows` every variant starts from the same `ablation_draw` (`none` weighting its negatives back)."""
-    train, share = ablation_draw(train, int(getattr(cfg.smote, 'ablation_max_rows', 0) or 0), cfg.training.seed)
-    if log and share < 1: log.info(f"ablation: every variant starts from {len(train):,} rows (all positives, {share:.1%} of the negatives; smote.ablation_max_rows)")
+    With `smote.ablation_max_rows` the variants that keep every row (`KEEP_ALL`) start from `ablation_draw` (`none` weighting its negatives back)."""
+    drawn, share = ablation_draw(train, int(getattr(cfg.smote, 'ablation_max_rows', 0) or 0), cfg.training.seed)
+    if log and share < 1: log.info(f"ablation: {', '.join(KEEP_ALL)} start from {len(drawn):,} rows (all positives, {share:.1%} of the negatives; smote.ablation_max_rows)")
     rows, per = [], {}
     for v in cfg.smote.variants:
-        t0 = time.time(); X, y, w = resample(train, features, v, cfg, prep, log)
+        t0 = time.time(); X, y, w = resample(drawn if v in KEEP_ALL else train, features, v, cfg, prep, log)
         if v == 'none' and share < 1: w = np.where(y == 0, w / share, w)   # the drawn negatives stand for all: the window's own class balance
         t1 = time.time()
         m = small_classifier(cfg, len(y)).fit(X, y, sample_weight=w); t2 = time.time()
