@@ -42,7 +42,7 @@ BAD = [
     ('tuning.spaces.lightgbm.num_leaves.low=500', ["'tuning.spaces.lightgbm.num_leaves'", "'low': 500", 'low < high']),
     ('tuning.spaces.catboost.learning_rate.low=0', ["'tuning.spaces.catboost.learning_rate'", "'low': 0", 'low > 0']),
     ('logging.level=LOUD', ["'logging.level' = 'LOUD'", "'WARNING'"]),
-    ('ensemble.method=vote', ["'ensemble.method' = 'vote'", "'blend' or 'stack'"]),
+    ('ensemble.method=vote', ["'ensemble.method' = 'vote'", "'stack' or 'features'"]),
 ]
 
 @pytest.mark.parametrize('param,says', BAD, ids=[p for p, _ in BAD])

@@ -69,6 +69,21 @@ def test_a_truncated_cached_table_is_rebuilt(run, tmp_path):
     assert pq.read_table(t).num_rows == pq.read_metadata(t).num_rows > 0
     assert t.stat().st_size == len(whole_bytes)
 
+def test_the_features_ensemble_makes_the_report_and_the_final_lists(run, tmp_path):
+    "ensemble.method=features, forced: the GBDT rankers reading the neural members' scores make the test report, the final lists and the submission."
+    import shutil, pandas as pd
+    out = tmp_path/'run'; shutil.copytree(run[0], out)
+    (out/'notebooks'/'06_ensemble.ipynb').unlink()       # stage 06 done: make the pipeline run it again
+    kokoc_run('--stages', '06', '--param', 'ensemble.method=features', out=out)
+    m = json.loads((out/'metrics.json').read_text())
+    assert m['ensemble']['method'] == 'features'
+    assert m['test']['ensemble']['recall@25'] == m['test']['features']['recall@25']
+    assert set(m['ensemble']['neural_scores_as_features']) == {'lightgbm', 'catboost', 'xgboost'}
+    weighed = [lib for lib, w in m['ensemble']['features_weights'].items() if w > 0]
+    assert weighed and all((out/'data'/'processed'/'scores'/f'{lib}_nn_final.npy').exists() for lib in weighed)
+    assert len(pd.read_csv(out/'outputs'/'predictions'/'submission.csv')) > 0
+    assert sorted(p.name.split('_model_')[0] for p in (out/'models').glob('*_model_nn.*') if not p.name.endswith('.key')) == ['catboost', 'lightgbm', 'xgboost']
+
 def test_rerun_resumes_and_a_changed_parameter_invalidates_only_its_dependents(run):
     out, *_ = run
     table = out/'data'/'processed'/'test_table.parquet'
