@@ -12,11 +12,12 @@ import lightgbm as lgb
 import pyarrow.parquet as pq
 from sklearn.model_selection import GroupKFold
 from sklearn.metrics import average_precision_score
-from .schema import ACTION_CODE, GBDTS
+from .schema import GBDTS
 from .store import RunDir, atomic_write
 from .data import load_shop, shop_cutoffs
 from .candidates import popular_list, _rank_within
-from .tables import stage_tables, window_truth, read_table, table_batches, table_path, model_scores, table_key
+from .tables import stage_tables, window_truth, read_table, table_batches, table_path, model_scores, table_key, rows_where
+from .features import recency_features
 from .evaluate import recommendations, evaluate, oracle_table, baseline_scores, global_popular_table
 from .metrics import tie_key, buyer_metrics, recall_at_k, candidate_recall, mean_recall
 from .boosting import MODEL_CLASSES, GBDTModel, fit_boosting, load_library, purchase_queries
@@ -25,10 +26,9 @@ from .store import file_hash
 # %% auto #0
 __all__ = ['SRC_COLS', 'member_models', 'ensure_members', 'load_member', 'stored_scores', 'member_scores', 'ensemble_table',
            'user_features', 'per_user_rank', 'buyer_rows', 'blend', 'fit_blend', 'lgb_settings', 'fit_stack',
-           'stack_scores', 'oof_ensemble', 'recency_features', 'top_rows', 'user_table', 'fit_buyer_model',
-           'buyer_probability', 'buyer_feature_sets', 'choose_buyer_features', 'final_lists', 'write_outputs',
-           'recommend', 'rows_where', 'with_scores', 'fit_rows', 'fit_featured', 'Featured', 'featured_rankers',
-           'featured_scores']
+           'stack_scores', 'oof_ensemble', 'top_rows', 'user_table', 'fit_buyer_model', 'buyer_probability',
+           'buyer_feature_sets', 'choose_buyer_features', 'final_lists', 'write_outputs', 'recommend', 'with_scores',
+           'fit_rows', 'fit_featured', 'Featured', 'featured_rankers', 'featured_scores']
 
 # %% ../nbs/06_ensemble.ipynb #e452700e
 def member_models(ctx, tables:dict) -> dict:
@@ -214,22 +214,6 @@ def oof_ensemble(table:pd.DataFrame,   # the valid window's rows (`user`, `produ
     return out
 
 # %% ../nbs/06_ensemble.ipynb #ec8dd1d8
-def recency_features(events:pd.DataFrame, # the shop's events: `user`, `ts`, `action`
-                     cutoff,              # features see the events up to here
-                     users,               # the users to describe (the index of the result)
-                    ) -> pd.DataFrame:
-    """A user's rhythm from every event up to the cutoff, not only the look-back window: hours since the last event,
-    cart add, cart removal and order; active days; days from the first event to the last; events in the last 6 and 24 hours."""
-    c = pd.Timestamp(cutoff); e = events.loc[events['ts'] <= c, ['user', 'ts', 'action']]
-    hours = lambda s: (c - s).dt.total_seconds() / 3600
-    g = e.groupby('user')['ts']
-    out = pd.DataFrame({'r_hours_since_event': hours(g.max()), 'r_span_days': (g.max() - g.min()).dt.total_seconds() / 86400,
-                        'r_active_days': e.assign(d=e['ts'].dt.floor('D')).groupby('user')['d'].nunique(),
-                        **{f'r_hours_since_{a}': hours(e[e['action'] == ACTION_CODE[a]].groupby('user')['ts'].max()) for a in ('addB', 'delB', 'order')}})
-    out = out.reindex(pd.Index(np.asarray(users), name='user'))
-    for h in (6, 24): out[f'r_events_{h}h'] = e[e['ts'] > c - pd.Timedelta(hours=h)].groupby('user').size().reindex(out.index, fill_value=0)
-    return out.astype('float32')
-
 def top_rows(users:np.ndarray, s:np.ndarray, n:int=5) -> np.ndarray:
     "Row mask of each user's `n` best scores (ties: the earlier row first; NaN never): `groupby(users).rank(ascending=False, method='first') <= n`."
     return (_rank_within(users, s, np.arange(len(s))) <= n) & ~np.isnan(s)
@@ -354,16 +338,6 @@ def recommend(run:str|Path|RunDir, # a finished run folder
     return r[['rank', 'product_id', 'score', 'category_id', 'price', 'title', 'sources']]
 
 # %% ../nbs/06_ensemble.ipynb #6a813154
-def rows_where(ctx, window:str,
-               keep, # a row mask of the whole window, or a function of a batch giving the batch's mask
-               batch:int=250_000) -> tuple:
-    "(rows, their positions in the window): the kept rows of a window's table, all columns, read a batch at a time."
-    rows, pos, at = [], [], 0
-    for b in table_batches(ctx, window, batch):
-        m = keep(b) if callable(keep) else keep[at:at + len(b)]
-        rows.append(b[m]); pos.append(at + np.flatnonzero(m)); at += len(b)
-    return pd.concat(rows, ignore_index=True), np.concatenate(pos)
-
 def with_scores(t:pd.DataFrame, ctx, window:str,
                 pos:np.ndarray, # the positions of `t`'s rows in the window
                 extra:list,     # members whose stored scores become the columns `score_<member>`

@@ -10,8 +10,8 @@ from .candidates import (SOURCES, UP_ACTIONS, age_days, candidates_for, events_b
                               product_popularity, user_product_table)
 
 # %% auto #0
-__all__ = ['WINDOWS', 'WINDOW_ACTIONS', 'USER_ALL_ACTIONS', 'PRODUCT_ALL_ACTIONS', 'features_for', 'window_table',
-           'merge_candidates', 'attach_labels']
+__all__ = ['WINDOWS', 'WINDOW_ACTIONS', 'USER_ALL_ACTIONS', 'PRODUCT_ALL_ACTIONS', 'features_for', 'recency_features',
+           'window_table', 'merge_candidates', 'attach_labels']
 
 # %% ../nbs/features.ipynb #645e58d8
 WINDOWS = {'1d': 1, '3d': 3, '7d': 7, 'all': None}  # recency windows of the count features
@@ -94,6 +94,23 @@ def features_for(events:pd.DataFrame,  # clean events
     j = ucs.index.get_indexer(cu * nC + cats.get_indexer(out['category_id'].to_numpy().astype('int64')))
     out['uc_share'] = _ratio(np.where(j >= 0, ucs.to_numpy()[np.maximum(j, 0)], 0), tot[cu])
     return out
+
+# %% ../nbs/features.ipynb #8351c967
+def recency_features(events:pd.DataFrame, # the shop's events: `user`, `ts`, `action`
+                     cutoff,              # features see the events up to here
+                     users,               # the users to describe (the index of the result)
+                    ) -> pd.DataFrame:
+    """A user's rhythm from every event up to the cutoff, not only the look-back window: hours since the last event,
+    cart add, cart removal and order; active days; days from the first event to the last; events in the last 6 and 24 hours."""
+    c = pd.Timestamp(cutoff); e = events.loc[events['ts'] <= c, ['user', 'ts', 'action']]
+    hours = lambda s: (c - s).dt.total_seconds() / 3600
+    g = e.groupby('user')['ts']
+    out = pd.DataFrame({'r_hours_since_event': hours(g.max()), 'r_span_days': (g.max() - g.min()).dt.total_seconds() / 86400,
+                        'r_active_days': e.assign(d=e['ts'].dt.floor('D')).groupby('user')['d'].nunique(),
+                        **{f'r_hours_since_{a}': hours(e[e['action'] == ACTION_CODE[a]].groupby('user')['ts'].max()) for a in ('addB', 'delB', 'order')}})
+    out = out.reindex(pd.Index(np.asarray(users), name='user'))
+    for h in (6, 24): out[f'r_events_{h}h'] = e[e['ts'] > c - pd.Timedelta(hours=h)].groupby('user').size().reindex(out.index, fill_value=0)
+    return out.astype('float32')
 
 # %% ../nbs/features.ipynb #b153ebc7
 def window_table(events:pd.DataFrame,  # clean events

@@ -18,7 +18,7 @@ from .embeddings import embedding_features, shop_embeddings, similar_candidates
 
 # %% auto #0
 __all__ = ['ID_COLUMNS', 'WARM_UP_USERS', 'feature_columns', 'window_truth', 'window_users', 'window_parts', 'build_window',
-           'table_key', 'stage_tables', 'table_path', 'read_table', 'table_batches', 'model_scores']
+           'table_key', 'stage_tables', 'table_path', 'read_table', 'table_batches', 'rows_where', 'model_scores']
 
 # %% ../nbs/tables.ipynb #83c8af9f
 ID_COLUMNS = ('user', 'product_id', 'cutoff', 'label', 'sample_weight')
@@ -175,6 +175,16 @@ def table_batches(ctx, window:str, batch:int=250_000, columns:list|None=None):
     "A window's stored table as frames of at most `batch` rows, in row order (never the whole table in memory)."
     for b in pq.ParquetFile(table_path(ctx, window)).iter_batches(batch_size=batch, columns=columns): yield b.to_pandas()
     pa.default_memory_pool().release_unused()   # arrow's pool keeps the read buffers otherwise (~1 GB after a 1x full window)
+
+def rows_where(ctx, window:str,
+               keep, # a row mask of the whole window, or a function of a batch giving the batch's mask
+               batch:int=250_000) -> tuple:
+    "(rows, their positions in the window): the kept rows of a window's table, all columns, read a batch at a time."
+    rows, pos, at = [], [], 0
+    for b in table_batches(ctx, window, batch):
+        m = keep(b) if callable(keep) else keep[at:at + len(b)]
+        rows.append(b[m]); pos.append(at + np.flatnonzero(m)); at += len(b)
+    return pd.concat(rows, ignore_index=True), np.concatenate(pos)
 
 def model_scores(ctx, name:str,   # the member's name: 'lightgbm', 'transformer', ...
                  window:str,      # 'valid', 'test' or 'final'
