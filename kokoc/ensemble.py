@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from sklearn.model_selection import GroupKFold
 from sklearn.metrics import average_precision_score
 from .schema import GBDTS
-from .store import RunDir, atomic_write
+from .store import RunDir, atomic_write, file_hash
 from .data import load_shop, shop_cutoffs
 from .candidates import popular_list, _rank_within
 from .tables import stage_tables, window_truth, read_table, table_batches, table_path, model_scores, table_key, rows_where
@@ -21,7 +21,6 @@ from .features import recency_features
 from .evaluate import recommendations, evaluate, oracle_table, baseline_scores, global_popular_table
 from .metrics import tie_key, buyer_metrics, recall_at_k, candidate_recall, mean_recall
 from .boosting import MODEL_CLASSES, GBDTModel, fit_boosting, load_library, purchase_queries
-from .store import file_hash
 
 # %% auto #0
 __all__ = ['SRC_COLS', 'member_models', 'ensure_members', 'load_member', 'stored_scores', 'member_scores', 'ensemble_table',
@@ -348,17 +347,17 @@ def with_scores(t:pd.DataFrame, ctx, window:str,
     return t
 
 def fit_rows(ctx) -> tuple:
-    "({window: rows}, {window: positions}) of train and valid: the queries holding a purchase, all a ranker fits and stops on, every column."
+    """({window: rows}, {window: positions}) of train and valid — the queries holding a purchase, all a ranker fits and stops
+    on, every column — and the test window's `cutoff` column, which the fit's leakage guard checks."""
     got = {w: rows_where(ctx, w, purchase_queries(read_table(ctx, w, columns=['cutoff', 'user', 'label']))) for w in ('train', 'valid')}
-    return {w: r for w, (r, _) in got.items()}, {w: p for w, (_, p) in got.items()}
+    return {w: r for w, (r, _) in got.items()}, {w: p for w, (_, p) in got.items()}, read_table(ctx, 'test', columns=['cutoff'])
 
 def fit_featured(ctx, lib:str,  # 'lightgbm', 'catboost' or 'xgboost'
                  extra:list,    # members whose scores become features
-                 tabs:dict, pos:dict, # from `fit_rows`
+                 tabs:dict, pos:dict, guard:pd.DataFrame, # from `fit_rows`
                 ) -> GBDTModel:
     "`lib`'s ranker fitted as 03 fits it (train window, early stopping on valid) with the `extra` members' scores as feature columns."
     for w, t in tabs.items(): with_scores(t, ctx, w, pos[w], extra)
-    guard = read_table(ctx, 'test', columns=['cutoff'])    # the leakage guard's cutoff
     return MODEL_CLASSES[lib](ctx.cfg.models[lib], 'ranker', ctx.cfg.training).fit({**tabs, 'test': guard})
 
 class Featured:
