@@ -127,13 +127,14 @@ def window_table(events:pd.DataFrame,  # clean events
 
 def merge_candidates(cands:pd.DataFrame, # from `candidates_for`
                      extra:pd.DataFrame, # another source: `user`, `product_id`, one `src_<name>` score column
+                     code:int=len(SOURCES), # the `source` code of the pairs only `extra` proposed (embedding 4, transformer 5)
                     ) -> pd.DataFrame:
-    "Add another source's candidates: union of pairs, its score column (0 where absent), `source` set for new pairs."
+    "Add another source's candidates: union of pairs, its score column (0 where absent), `source` = `code` for new pairs."
     new_src = [c for c in extra.columns if c.startswith('src_') and c not in cands.columns]
     c = cands.merge(extra[['user', 'product_id'] + new_src], on=['user', 'product_id'], how='outer', sort=False)
     src = [x for x in c.columns if x.startswith('src_')]
     c[src] = c[src].fillna(0).astype('float32')
-    c['source'] = c['source'].fillna(len(SOURCES)).astype('int8')     # code past SOURCES: proposed only by `extra`
+    c['source'] = c['source'].fillna(code).astype('int8')     # a code past SOURCES: proposed only by `extra`
     c = c.astype({'user': 'int32', 'product_id': 'int64'})
     return c.sort_values('user', kind='stable').reset_index(drop=True)
 

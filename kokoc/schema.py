@@ -132,6 +132,7 @@ class Preprocessing(Values):
     action_weights: dict[Action, float]  # negative weights are fine (delB)
     embeddings: bool
     embedding_candidates: Count0         # 0: no embedding neighbours
+    transformer_candidates: Count0       # 0: the transformer proposes no candidates
     embedding_recent: Count
 
 # %% ../nbs/schema.ipynb #75dd2110

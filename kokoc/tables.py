@@ -12,13 +12,14 @@ import pyarrow as pa, pyarrow.parquet as pq
 from .store import file_hash, load_npy, progress, save_frame, save_npy
 from .clean import Shop
 from .data import load_shop, shop_cutoffs, shop_key
-from .candidates import candidates_for, clear_window_memo, covisitation, events_before, labels_for
+from .candidates import SOURCES, candidates_for, clear_window_memo, covisitation, events_before, labels_for
 from .features import attach_labels, features_for, merge_candidates
 from .embeddings import embedding_features, shop_embeddings, similar_candidates
 
 # %% auto #0
-__all__ = ['ID_COLUMNS', 'WARM_UP_USERS', 'feature_columns', 'window_truth', 'window_users', 'window_parts', 'build_window',
-           'table_key', 'stage_tables', 'table_path', 'read_table', 'table_batches', 'rows_where', 'model_scores']
+__all__ = ['ID_COLUMNS', 'EXTRA_SOURCE_CODE', 'WARM_UP_USERS', 'feature_columns', 'window_truth', 'window_users', 'window_parts',
+           'build_window', 'transformer_source', 'table_key', 'stage_tables', 'table_path', 'read_table',
+           'table_batches', 'rows_where', 'model_scores']
 
 # %% ../nbs/tables.ipynb #83c8af9f
 ID_COLUMNS = ('user', 'product_id', 'cutoff', 'label', 'sample_weight')
@@ -45,21 +46,30 @@ def window_users(shop:Shop, cutoff, cfg, sample:bool, seed:int=0) -> np.ndarray|
     rng = np.random.default_rng(seed)
     return np.union1d(np.intersect1d(buyers, active), rng.choice(rest, int(round(share * len(rest))), replace=False))
 
+EXTRA_SOURCE_CODE = len(SOURCES) + 1   # `source` of the pairs only the extra source (the transformer) proposed; the embedding neighbours' is len(SOURCES)
 WARM_UP_USERS = 500   # with table workers, the first chunk: its users touch every per-cutoff computation (the forks inherit them)
 _FORK = {}   # the window forked chunk builders serve: set just before they fork, which hands it to them (the shop is shared, never copied)
 
 def _chunk_table(u:np.ndarray, # the users of one chunk
-                 window:tuple|None=None, # (shop, cutoff, cfg, with_labels, co-visitation, events, embeddings); None: `_FORK`'s
+                 window:tuple|None=None, # (shop, cutoff, cfg, with_labels, co-visitation, events, embeddings, extra); None: `_FORK`'s
                 ) -> pd.DataFrame:
-    "The table of one chunk of users of one window: candidates (+ embedding neighbours), features, cutoff, label."
-    shop, cutoff, cfg, with_labels, cov, ev, E_info = window or _FORK['window']
+    "The table of one chunk of users of one window: candidates (+ embedding neighbours, + the extra source's), features, cutoff, label."
+    shop, cutoff, cfg, with_labels, cov, ev, E_info, X = window or _FORK['window']
     c = candidates_for(shop.events, shop.catalog, cutoff, cfg, u, cov)
     if E_info is not None: c = merge_candidates(c, similar_candidates(shop, ev, cutoff, cfg, E_info, users=u))
+    if X is not None: c = merge_candidates(c, _rows_of(X, u), code=EXTRA_SOURCE_CODE)
     t = features_for(shop.events, shop.catalog, c, cutoff, cfg); del c
     if E_info is not None: t = pd.concat([t, embedding_features(shop, t, ev, cutoff, cfg, E_info)], axis=1)
     if with_labels: t = attach_labels(t, shop.events, cutoff, cfg.split.horizon_days)
     t.insert(2, 'cutoff', pd.Timestamp(cutoff))
     return t
+
+def _rows_of(X:pd.DataFrame, u:np.ndarray) -> pd.DataFrame:
+    "The rows of `X` (sorted by user) whose user is in `u` (sorted)."
+    if not len(u): return X.iloc[:0]
+    xu = X['user'].to_numpy(); lo, hi = np.searchsorted(xu, u[0], 'left'), np.searchsorted(xu, u[-1], 'right')
+    part = X.iloc[lo:hi]
+    return part[np.isin(part['user'].to_numpy(), u)]
 
 def _one_thread():
     if 'torch' in sys.modules: sys.modules['torch'].set_num_threads(1)   # an OpenMP pool inherited through fork must not run
@@ -94,6 +104,7 @@ def window_parts(shop:Shop, # the clean shop
                  cfg,       # the configuration (`preprocessing.user_chunk`, `preprocessing.table_workers`)
                  with_labels:bool=True, # add `label` (windows inside the log)
                  users=None,  # users to serve (None: every user active in the history window)
+                 extra=None,  # another candidate source, `extra(cutoff, users)` -> `user, product_id, src_<name>` (`transformer_source`)
                 ):
     "Yield the candidate table of one cutoff a chunk of `preprocessing.user_chunk` users at a time, in user order, built here or by `preprocessing.table_workers` forked processes."
     clear_window_memo()      # the chunks of this window share per-cutoff results; the previous window's are dropped
@@ -105,16 +116,17 @@ def window_parts(shop:Shop, # the clean shop
     # with workers, a first chunk of a few users, built here, computes the per-cutoff results the forks inherit
     first = min(WARM_UP_USERS, p.user_chunk) if workers > 1 else p.user_chunk
     chunks = [users[:first]] + [users[i:i + p.user_chunk] for i in range(first, len(users), p.user_chunk)] if len(users) else []
-    win = (shop, pd.Timestamp(cutoff), cfg, with_labels, covisitation(shop.events, cutoff, cfg), ev, E_info)
+    X = None if extra is None or not len(users) else extra(pd.Timestamp(cutoff), users).sort_values('user', kind='stable')   # all the window's users at once
+    win = (shop, pd.Timestamp(cutoff), cfg, with_labels, covisitation(shop.events, cutoff, cfg), ev, E_info, X)
     def parts():
         yield _chunk_table(chunks[0], win)
         yield from (_forked_chunks(chunks[1:], workers, win) if workers > 1 else (_chunk_table(u, win) for u in chunks[1:]))
     yield from progress(parts() if chunks else iter(()), f"table at {pd.Timestamp(cutoff):%Y-%m-%d %H:%M}, {p.user_chunk:,} users a chunk"
                         + (f", {workers} processes" if workers > 1 else ''), total=len(chunks), unit='chunk')
 
-def build_window(shop:Shop, cutoff, cfg, with_labels:bool=True, users=None) -> pd.DataFrame:
+def build_window(shop:Shop, cutoff, cfg, with_labels:bool=True, users=None, extra=None) -> pd.DataFrame:
     "The candidate table of one cutoff in one frame (see `window_parts`)."
-    return pd.concat(list(window_parts(shop, cutoff, cfg, with_labels, users)), ignore_index=True)
+    return pd.concat(list(window_parts(shop, cutoff, cfg, with_labels, users, extra)), ignore_index=True)
 
 def _pq_stream(parts, p):
     "Write an iterable of frames with equal columns as the row groups of one parquet file."
@@ -131,15 +143,33 @@ def _pq_stream(parts, p):
 def _table_parts(ctx, shop, cuts, w, stats):
     "The chunks of window `w` (all its cutoffs), counting rows, users and positives into `stats`."
     t0 = time.time(); fit = w in ('train', 'valid')     # fitting windows may sample the users who bought nothing
+    extra = transformer_source(ctx, shop)
     for c in (cuts[w] if w == 'train' else [cuts[w]]):
-        for t in window_parts(shop, c, ctx.cfg, with_labels=(w != 'final'), users=window_users(shop, c, ctx.cfg, fit, ctx.cfg.training.seed)):
+        for t in window_parts(shop, c, ctx.cfg, with_labels=(w != 'final'), users=window_users(shop, c, ctx.cfg, fit, ctx.cfg.training.seed), extra=extra):
             stats['rows'] += len(t); stats['users'] += t['user'].nunique(); stats['positives'] += int(t['label'].sum()) if 'label' in t else 0
             yield t
     ctx.log.info(f"{w} table: {stats['rows']:,} rows, {stats['users']:,} users, {stats['positives']:,} positives, {time.time()-t0:.1f} s")
 
+def transformer_source(ctx, shop:Shop):
+    """`preprocessing.transformer_candidates` > 0: the run's transformer (fitted here, before the tables, on the events up
+    to each network's cutoff) as a candidate source for `window_parts`, its top products per user scored 1, 1 - 1/k, ...
+    by rank; else None."""
+    k = int(ctx.cfg.preprocessing.get('transformer_candidates', 0) or 0)
+    if k <= 0: return None
+    from kokoc.transformer import fit_transformer, transformer_candidates, window_cutoffs   # torch only when asked for
+    model = fit_transformer(ctx, window_cutoffs(shop_cutoffs(shop, ctx.cfg)), shop)
+    def propose(cutoff, users):     # every window is scored by a network fit strictly before its cutoff (`net_for`)
+        r = transformer_candidates(model, shop, cutoff, k, users)
+        return r.assign(src_transformer=(1 - r.groupby('user').cumcount().to_numpy() / k).astype('float32'))
+    return propose
+
 def table_key(ctx) -> str:
-    "Cache key of the window tables: the data, preprocessing and split settings and the input files (through the shop's key)."
-    return ctx.key('data_paths', 'preprocessing', 'split', extra={'shop': shop_key(ctx)})
+    "Cache key of the window tables: the data, preprocessing and split settings and the input files (through the shop's key), and the transformer's when it proposes candidates."
+    extra = {'shop': shop_key(ctx)}
+    if int(ctx.cfg.preprocessing.get('transformer_candidates', 0) or 0) > 0:
+        from kokoc.transformer import transformer_key
+        extra['transformer'] = transformer_key(ctx)
+    return ctx.key('data_paths', 'preprocessing', 'split', extra=extra)
 
 def stage_tables(ctx, windows=('train', 'valid', 'test', 'final'), # which windows
                  keep:bool=True, # keep them in memory for the next call (False: build and store only, streaming chunks to disk)

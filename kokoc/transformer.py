@@ -18,7 +18,8 @@ from .sequences import FIRST_ITEM, NONE, START, SeqNet, Vocab, build_vocab, even
 from .sequences import target_weight_table, title_init, top_products, train_epoch, user_vectors
 
 # %% auto #0
-__all__ = ['TRANSFORMER_PARAMS', 'TransformerModel', 'transformer_candidates', 'fit_transformer']
+__all__ = ['TRANSFORMER_PARAMS', 'TransformerModel', 'transformer_candidates', 'transformer_key', 'window_cutoffs',
+           'fit_transformer']
 
 # %% ../nbs/04_transformer.ipynb #853410fc
 TRANSFORMER_PARAMS = ('max_len', 'dim', 'heads', 'layers', 'dropout', 'epochs', 'batch_size', 'lr', 'negatives', 'patience',
@@ -151,13 +152,14 @@ def recommend(self:TransformerModel, cutoff, users, k:int=25) -> pd.DataFrame:
 # %% ../nbs/04_transformer.ipynb #c8da54bb
 @patch
 def _valid_recall(self:TransformerModel, fc, valid:pd.DataFrame, truth:pd.DataFrame, eligible:np.ndarray):
-    "(candidate Recall@k, catalog Recall@k) of network `fc` on the valid window's buyers."
+    "(candidate Recall@k, catalog Recall@k) of network `fc` on the valid window's buyers; the first is NaN when `valid` has no candidate rows (only its `cutoff`)."
     k = self.k
     if len(eligible) == 0: return float('nan'), float('nan')
-    c = pd.Timestamp(valid['cutoff'].iloc[0])
-    rows = valid[valid['user'].isin(eligible)]
-    u, p = rows['user'].to_numpy('int64'), rows['product_id'].to_numpy('int64')
-    rc = mean_recall(pd.DataFrame({'user': u, 'product_id': p}), self._score_rows(fc, c, u, p), truth, eligible, k)
+    c = pd.Timestamp(valid['cutoff'].iloc[0]); rc = float('nan')
+    if 'user' in valid.columns:    # a candidate table; a fit before the tables exist has the cutoff only
+        rows = valid[valid['user'].isin(eligible)]
+        u, p = rows['user'].to_numpy('int64'), rows['product_id'].to_numpy('int64')
+        rc = mean_recall(pd.DataFrame({'user': u, 'product_id': p}), self._score_rows(fc, c, u, p), truth, eligible, k)
     codes, sc = top_products(self.nets[fc], self._vectors(fc, c, eligible), self.available_products(c), k, device=self.device)
     recs = pd.DataFrame({'user': np.repeat(eligible, codes.shape[1]), 'product_id': self.vocab.products[codes.ravel() - FIRST_ITEM]})
     return rc, mean_recall(recs, sc.ravel(), truth, eligible, k)
@@ -191,7 +193,8 @@ def _train_net(self:TransformerModel, fit_cut, i:int, budget_s:float, epochs:int
                       f"(catalog {rec['valid_catalog_recall']:.4f})" if valid is not None else '') + f", {rec['seconds']:.1f} s")
         if valid is None: best_ep = ep; continue
         stop = stop_requested(callbacks, len(self.history), rec['valid_recall'])   # step: epochs run so far, every network
-        score_ = rec['valid_recall'] if rec['valid_recall'] == rec['valid_recall'] else -loss
+        # the candidate table's recall; without one (a fit for the tables' transformer source) the catalog's; else the loss
+        score_ = next((r for r in (rec['valid_recall'], rec['valid_catalog_recall']) if r == r), -loss)
         if score_ > best: best, best_ep, bad, best_state = score_, ep, 0, copy.deepcopy(net.state_dict())
         else:
             bad += 1
@@ -205,7 +208,7 @@ def _train_net(self:TransformerModel, fit_cut, i:int, budget_s:float, epochs:int
 def _fit(self:TransformerModel, tables:dict, # windows from `stage_tables`: 'train', 'valid' (+ 'test', 'final')
          callbacks:list,                     # called after each epoch of the early-stopped network
         ):
-    "Fit the network at the earliest train cutoff (early-stopped on valid) and the refits for later windows."
+    "Fit the network at the earliest train cutoff (early-stopped on valid) and the refits for later windows; `tables` may hold only each window's `cutoff` (see `window_cutoffs`)."
     torch.set_num_threads(self.threads); self.device = resolve_device('torch', self.want_device)
     t_start = time.time()
     self.vocab = build_vocab(self.shop); self.nets, self.history, self._seqs = {}, [], {}
@@ -270,11 +273,19 @@ def transformer_candidates(model:TransformerModel, # a fit model
     return r.rename(columns={'score': 'src_transformer'})[['user', 'product_id', 'src_transformer']]
 
 # %% ../nbs/04_transformer.ipynb #1f67cc75
+def transformer_key(ctx) -> str:
+    "Cache key of the run's transformer: its settings, the tables' settings, seed, device and data."
+    tcfg = ctx.cfg.training
+    return ctx.key('models.transformer', 'preprocessing', 'split', extra={'seed': tcfg.seed, 'device': tcfg.device, 'data': ctx.key('data_paths')})
+
+def window_cutoffs(cuts:dict) -> dict:
+    "Stand-ins for the window tables before they exist: each window's cutoffs (`kokoc.data.shop_cutoffs`) and an unknown `label`, no candidates."
+    return {w: pd.DataFrame({'cutoff': pd.to_datetime(np.atleast_1d(c)), 'label': np.nan}) for w, c in cuts.items()}
+
 def fit_transformer(ctx, tables:dict, shop=None) -> TransformerModel:
     "Fit (or reload from the run folder) the transformer for this run's configuration."
     tcfg, shop = ctx.cfg.training, load_shop(ctx) if shop is None else shop
-    key = ctx.key('models.transformer', 'preprocessing', 'split',
-                  extra={'seed': tcfg.seed, 'device': tcfg.device, 'data': ctx.key('data_paths')})
     build = lambda: TransformerModel(ctx.cfg.models.transformer, tcfg, ctx.cfg.split.horizon_days, shop, ctx.log).fit(tables)
-    return ctx.run.cached(ctx.run.rel('model', 'transformer'), key, build,
+    return ctx.run.cached(ctx.run.rel('model', 'transformer'), transformer_key(ctx), build,
                           save=lambda m, p: m.save(p), load=lambda p: TransformerModel.load(p, shop=shop, log=ctx.log))
+

@@ -84,6 +84,23 @@ def test_the_features_ensemble_makes_the_report_and_the_final_lists(run, tmp_pat
     assert len(pd.read_csv(out/'outputs'/'predictions'/'submission.csv')) > 0
     assert sorted(p.name.split('_model_')[0] for p in (out/'models').glob('*_model_nn.*') if not p.name.endswith('.key')) == ['catboost', 'lightgbm', 'xgboost']
 
+def test_the_transformer_proposes_candidates_when_asked(run, tmp_path):
+    "preprocessing.transformer_candidates > 0: stage 00 fits the transformer before the tables, its top products join every window, 04 reloads that fit."
+    import shutil, pandas as pd
+    out = tmp_path/'run'; shutil.copytree(run[0], out)
+    kokoc_run('--stages', '00', '--param', 'preprocessing.transformer_candidates=5', out=out)
+    ckpt = out/'models'/'transformer_model.ckpt'; t_fit = ckpt.stat().st_mtime_ns
+    for w in ('train', 'valid', 'test', 'final'):
+        t = pd.read_parquet(out/'data'/'processed'/f'{w}_table.parquet', columns=['user', 'src_transformer', 'source'])
+        assert (t['src_transformer'] > 0).any() and (t['source'] == 5).any(), w      # proposed, some by the transformer alone
+        assert t.loc[t['src_transformer'] > 0].groupby('user').size().max() <= 5, w
+    m = json.loads((out/'metrics.json').read_text())
+    assert 'transformer' in m['candidates']['per_source'] and m['candidates']['per_source']['transformer']['alone'] > 0
+    kokoc_run('--stages', '01-04', '--param', 'preprocessing.transformer_candidates=5', out=out)
+    assert ckpt.stat().st_mtime_ns == t_fit                    # 04 reloaded the network 00 fitted: one fit
+    m = json.loads((out/'metrics.json').read_text())
+    assert 0 <= m['test']['lightgbm']['recall@25'] <= 1 and 0 <= m['test']['transformer']['recall@25'] <= 1
+
 def test_rerun_resumes_and_a_changed_parameter_invalidates_only_its_dependents(run):
     out, *_ = run
     table = out/'data'/'processed'/'test_table.parquet'
