@@ -159,7 +159,7 @@ def transformer_source(ctx, shop:Shop):
     from kokoc.transformer import fit_transformer, transformer_candidates, window_cutoffs   # torch only when asked for
     model = fit_transformer(ctx, window_cutoffs(shop_cutoffs(shop, ctx.cfg)), shop)
     def propose(cutoff, users):     # every window is scored by a network fit strictly before its cutoff (`net_for`)
-        r = transformer_candidates(model, shop, cutoff, k, users)
+        r = transformer_candidates(model, shop, cutoff, k, users, keep_sequences=False)   # the forks need only the proposals
         return r.assign(src_transformer=(1 - r.groupby('user').cumcount().to_numpy() / k).astype('float32'))
     return propose
 

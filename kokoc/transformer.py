@@ -264,12 +264,14 @@ def transformer_candidates(model:TransformerModel, # a fit model
                            cutoff,                 # the window's cutoff (scored by `model.net_for(cutoff)`)
                            k:int=50,               # products per user
                            users=None,             # user codes (default: every user with an event at or before cutoff)
+                           keep_sequences:bool=True, # False: drop the packed sequences afterwards (a window's table builder, one cutoff each)
                           ) -> pd.DataFrame:
-    "Top-`k` catalog products per user at `cutoff`: `user, product_id, src_transformer` (the model score)."
+    "Top-`k` catalog products per user at `cutoff`, best first: `user, product_id, src_transformer` (the model score)."
     if model._shop is not shop: model._shop, model._seqs = shop, {}
     if users is None:
         e = shop.events; users = np.unique(e.loc[e['ts'] <= pd.Timestamp(cutoff), 'user'].to_numpy('int64'))
     r = model.recommend(cutoff, users, k)
+    if not keep_sequences: model._seqs = {}
     return r.rename(columns={'score': 'src_transformer'})[['user', 'product_id', 'src_transformer']]
 
 # %% ../nbs/04_transformer.ipynb #1f67cc75
