@@ -12,7 +12,7 @@ from .store import atomic_write, write_json, read_json
 from .tables import feature_columns
 from .evaluate import valid_recall, buyers_only
 from .model import Model, table_cutoffs, resolve_device, threads_for, stop_requested
-from .smote import classifier_training_table
+from .smote import classifier_training_table, resampled_window
 from sklearn.utils.class_weight import compute_sample_weight
 
 # %% auto #0
@@ -146,8 +146,10 @@ class GBDTModel(Model):
         m = type(self)(self.params, self.kind, dict(threads=self.threads, device=self.want_device, seed=self.seed, k=self.k),
                        self.fill, rounds=self.best_iteration)
         m.features, m.fitted_on = self.features, sorted(str(c) for c in table_cutoffs(table))
-        # a ranker: the queries that hold a purchase; a classifier: every row, both classes weighing the same (02's class_weight)
-        t = ranker_rows(table) if self.kind == 'ranker' else table.assign(sample_weight=compute_sample_weight('balanced', table['label']))
+        # a ranker: the queries that hold a purchase; a classifier: a resampled table as given (`kokoc.smote.resampled_window`,
+        # the recipe of its first fit), else every row with both classes weighing the same (02's class_weight)
+        if self.kind == 'ranker': t = ranker_rows(table)
+        else: t = table if 'sample_weight' in table.columns else table.assign(sample_weight=compute_sample_weight('balanced', table['label']))
         m.train_rows, m.nthreads, t0 = len(t), threads_for(len(t), m.threads), time.time()
         m._train(t, t, 'cpu', []); m.device, m.fit_s = 'cpu', round(time.time() - t0, 2)   # `t` is only watched: no stopping
         return m

@@ -21,7 +21,8 @@ from .evaluate import evaluate, read_buyer_rows
 # %% auto #0
 __all__ = ['SCALER_STATE', 'VARIANTS', 'SYNTHESISING', 'KEEP_ALL', 'class_balance', 'FeaturePrep', 'prep_files', 'resample',
            'model_inputs', 'small_classifier', 'ablation_draw', 'smote_ablation', 'paired_variants', 'choose_variant',
-           'smote_ablation_for', 'smote_training_table', 'classifier_training_table']
+           'smote_ablation_for', 'chosen_variant', 'resampled_window', 'smote_training_table',
+           'classifier_training_table']
 
 # %% ../nbs/02_smote.ipynb #ddceaa66
 def class_balance(y, # 0/1 labels
@@ -251,23 +252,34 @@ def smote_ablation_for(ctx) -> pd.DataFrame:
     return ctx.run.cached(ctx.run.rel('interim', 'smote_ablation.parquet'), ctx.key('data_paths', 'preprocessing', 'split', 'smote', 'training'),
                           build, save=lambda df, p: df.to_parquet(p), load=pd.read_parquet)
 
+def chosen_variant(ctx) -> str:
+    "The run's variant: `smote.variant`, or the ablation's choice under `auto`."
+    v = str(ctx.cfg.smote.variant)
+    return choose_variant(smote_ablation_for(ctx), ctx.cfg) if v == 'auto' else v
+
+def resampled_window(ctx, table:pd.DataFrame, # a labelled window table: train, or a later window a classifier is refitted on
+                     prep:FeaturePrep|None=None, # the imputer/scaler (default: the one fitted on the training window)
+                    ) -> pd.DataFrame:
+    "`table` resampled with the run's variant: ids (-1 for synthetic rows), features, `label`, `sample_weight`."
+    feats = feature_columns(table); v = chosen_variant(ctx)
+    if prep is None:
+        files = prep_files(ctx)
+        prep = FeaturePrep.load(*files) if all(f.exists() for f in files) else _stage_prep(ctx, stage_tables(ctx, windows=('train',))['train'], feats)
+    X, y, w = resample(table, feats, v, ctx.cfg, prep, ctx.log)
+    n = X.attrs['n_real']
+    ids = table[['user', 'product_id', 'cutoff']].iloc[X.attrs['real_rows']].reset_index(drop=True)
+    syn = pd.DataFrame({'user': np.full(len(y) - n, -1, 'int32'), 'product_id': np.full(len(y) - n, -1, 'int64'),
+                        'cutoff': pd.Series(pd.NaT, index=range(len(y) - n), dtype=ids['cutoff'].dtype)})
+    out = pd.concat([pd.concat([ids.iloc[:n], syn], ignore_index=True), X, pd.DataFrame({'label': y, 'sample_weight': w})], axis=1)
+    out.attrs = {}
+    ctx.log.info(f"{v}: {len(table):,} rows resampled to {len(out):,}, {int(y.sum()):,} positives, {len(y)-n:,} synthetic")
+    return out
+
 def smote_training_table(ctx) -> pd.DataFrame:
     "The training window resampled with the chosen variant (cached `data/processed/train_data_resampled.parquet`)."
     def build():
         train = stage_tables(ctx, windows=('train',))['train']
-        feats = feature_columns(train)
-        v = ctx.cfg.smote.variant
-        if v == 'auto': v = choose_variant(smote_ablation_for(ctx), ctx.cfg)
-        prep = _stage_prep(ctx, train, feats)
-        X, y, w = resample(train, feats, v, ctx.cfg, prep, ctx.log)
-        n = X.attrs['n_real']
-        ids = train[['user', 'product_id', 'cutoff']].iloc[X.attrs['real_rows']].reset_index(drop=True)
-        syn = pd.DataFrame({'user': np.full(len(y) - n, -1, 'int32'), 'product_id': np.full(len(y) - n, -1, 'int64'),
-                            'cutoff': pd.Series(pd.NaT, index=range(len(y) - n), dtype=ids['cutoff'].dtype)})
-        out = pd.concat([pd.concat([ids.iloc[:n], syn], ignore_index=True), X, pd.DataFrame({'label': y, 'sample_weight': w})], axis=1)
-        out.attrs = {}
-        ctx.log.info(f"train_data_resampled ({v}): {len(out):,} rows, {int(y.sum()):,} positives, {len(y)-n:,} synthetic")
-        return out
+        return resampled_window(ctx, train, _stage_prep(ctx, train, feature_columns(train)))
     key = ctx.key('data_paths', 'preprocessing', 'split', 'smote', 'training')
     return ctx.run.cached(ctx.run.rel('processed', 'train_data_resampled.parquet'), key, build,
                           save=lambda df, p: df.to_parquet(p, index=False), load=pd.read_parquet)
@@ -275,8 +287,7 @@ def smote_training_table(ctx) -> pd.DataFrame:
 def classifier_training_table(ctx, tables:dict, # the run context and the window tables (`train` fits a missing imputer)
                              ) -> tuple:
     "The classifiers' training table, the variant that made it, and the gap fill its rows got (None unless synthesised)."
-    t, v, fill = smote_training_table(ctx), str(ctx.cfg.smote.variant), None
-    if v == 'auto': v = choose_variant(smote_ablation_for(ctx), ctx.cfg)
+    t, v, fill = smote_training_table(ctx), chosen_variant(ctx), None
     if v in SYNTHESISING:   # gaps were filled with these training medians; scoring must do the same
         files = prep_files(ctx)
         prep = (FeaturePrep.load(*files) if all(f.exists() for f in files) else
