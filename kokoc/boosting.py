@@ -12,7 +12,7 @@ from .store import atomic_write, write_json, read_json
 from .tables import feature_columns
 from .evaluate import valid_recall, buyers_only
 from .model import Model, table_cutoffs, resolve_device, threads_for, stop_requested
-from .smote import classifier_training_table, resampled_window
+from .smote import classifier_training_table
 from sklearn.utils.class_weight import compute_sample_weight
 
 # %% auto #0

@@ -21,7 +21,7 @@ from .evaluate import evaluate, read_buyer_rows
 # %% auto #0
 __all__ = ['SCALER_STATE', 'VARIANTS', 'SYNTHESISING', 'KEEP_ALL', 'class_balance', 'FeaturePrep', 'prep_files', 'resample',
            'model_inputs', 'small_classifier', 'ablation_draw', 'smote_ablation', 'paired_variants', 'choose_variant',
-           'smote_ablation_for', 'chosen_variant', 'resampled_window', 'smote_training_table',
+           'smote_ablation_for', 'chosen_variant', 'training_prep', 'resampled_window', 'smote_training_table',
            'classifier_training_table']
 
 # %% ../nbs/02_smote.ipynb #ddceaa66
@@ -257,15 +257,20 @@ def chosen_variant(ctx) -> str:
     v = str(ctx.cfg.smote.variant)
     return choose_variant(smote_ablation_for(ctx), ctx.cfg) if v == 'auto' else v
 
+def training_prep(ctx, train:pd.DataFrame|None=None, # the training window's table (default: the stored one)
+                 ) -> FeaturePrep:
+    "The imputer/scaler fitted on the training window: the one this stage saved, else fitted now on `train`."
+    files = prep_files(ctx)
+    if all(f.exists() for f in files): return FeaturePrep.load(*files)
+    train = stage_tables(ctx, windows=('train',))['train'] if train is None else train
+    return FeaturePrep(feature_columns(train), ctx.cfg.smote.get('categorical', [])).fit(train)
+
 def resampled_window(ctx, table:pd.DataFrame, # a labelled window table: train, or a later window a classifier is refitted on
                      prep:FeaturePrep|None=None, # the imputer/scaler (default: the one fitted on the training window)
                     ) -> pd.DataFrame:
     "`table` resampled with the run's variant: ids (-1 for synthetic rows), features, `label`, `sample_weight`."
     feats = feature_columns(table); v = chosen_variant(ctx)
-    if prep is None:
-        files = prep_files(ctx)
-        prep = FeaturePrep.load(*files) if all(f.exists() for f in files) else _stage_prep(ctx, stage_tables(ctx, windows=('train',))['train'], feats)
-    X, y, w = resample(table, feats, v, ctx.cfg, prep, ctx.log)
+    X, y, w = resample(table, feats, v, ctx.cfg, training_prep(ctx) if prep is None else prep, ctx.log)
     n = X.attrs['n_real']
     ids = table[['user', 'product_id', 'cutoff']].iloc[X.attrs['real_rows']].reset_index(drop=True)
     syn = pd.DataFrame({'user': np.full(len(y) - n, -1, 'int32'), 'product_id': np.full(len(y) - n, -1, 'int64'),
@@ -289,8 +294,6 @@ def classifier_training_table(ctx, tables:dict, # the run context and the window
     "The classifiers' training table, the variant that made it, and the gap fill its rows got (None unless synthesised)."
     t, v, fill = smote_training_table(ctx), chosen_variant(ctx), None
     if v in SYNTHESISING:   # gaps were filled with these training medians; scoring must do the same
-        files = prep_files(ctx)
-        prep = (FeaturePrep.load(*files) if all(f.exists() for f in files) else
-                FeaturePrep(feature_columns(tables['train']), ctx.cfg.smote.get('categorical', [])).fit(tables['train']))
+        prep = training_prep(ctx, tables['train'])
         fill = dict(zip(prep.features, map(float, prep.imputer.statistics_)))
     return t, v, fill

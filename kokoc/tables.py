@@ -150,11 +150,13 @@ def _table_parts(ctx, shop, cuts, w, stats):
             yield t
     ctx.log.info(f"{w} table: {stats['rows']:,} rows, {stats['users']:,} users, {stats['positives']:,} positives, {time.time()-t0:.1f} s")
 
+def _transformer_k(ctx) -> int: return int(ctx.cfg.preprocessing.get('transformer_candidates', 0) or 0)
+
 def transformer_source(ctx, shop:Shop):
     """`preprocessing.transformer_candidates` > 0: the run's transformer (fitted here, before the tables, on the events up
     to each network's cutoff) as a candidate source for `window_parts`, its top products per user scored 1, 1 - 1/k, ...
     by rank; else None."""
-    k = int(ctx.cfg.preprocessing.get('transformer_candidates', 0) or 0)
+    k = _transformer_k(ctx)
     if k <= 0: return None
     from kokoc.transformer import fit_transformer, transformer_candidates, window_cutoffs   # torch only when asked for
     model = fit_transformer(ctx, window_cutoffs(shop_cutoffs(shop, ctx.cfg)), shop)
@@ -166,7 +168,7 @@ def transformer_source(ctx, shop:Shop):
 def table_key(ctx) -> str:
     "Cache key of the window tables: the data, preprocessing and split settings and the input files (through the shop's key), and the transformer's when it proposes candidates."
     extra = {'shop': shop_key(ctx)}
-    if int(ctx.cfg.preprocessing.get('transformer_candidates', 0) or 0) > 0:
+    if _transformer_k(ctx) > 0:
         from kokoc.transformer import transformer_key
         extra['transformer'] = transformer_key(ctx)
     return ctx.key('data_paths', 'preprocessing', 'split', extra=extra)
